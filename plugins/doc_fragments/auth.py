@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: metastudio.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Authentication options shared by every metastudio.cloud module.
+    DOCUMENTATION = r'''
+options:
+  access_key:
+    description:
+      - Access key ID (AK) of a Huawei Cloud IAM user, used to sign each request with C(SDK-HMAC-SHA256).
+      - With O(secret_key), one of the two ways to authenticate; the other is O(auth_token).
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_AK) is used, then E(HW_ACCESS_KEY).
+    type: str
+    aliases: [ak]
+  secret_key:
+    description:
+      - Secret access key (SK) that goes with O(access_key). It is never sent, only used to sign.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_SK) is used, then E(HW_SECRET_KEY).
+    type: str
+    aliases: [sk]
+  security_token:
+    description:
+      - Security token of temporary access keys, sent as C(X-Security-Token) and signed with the request.
+      - Only with O(access_key) and O(secret_key) that are temporary.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_SECURITY_TOKEN) is used, then E(HW_SECURITY_TOKEN).
+    type: str
+  auth_token:
+    description:
+      - An IAM token scoped to O(project_id), sent as C(X-Auth-Token) instead of signing requests.
+      - Mutually exclusive with O(access_key) and O(secret_key).
+      - If not set, the environment variable E(HW_AUTH_TOKEN) is used.
+    type: str
+  project_id:
+    description:
+      - ID of the Huawei Cloud project that owns the live rooms and jobs.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_PROJECT_ID) is used, then E(HW_PROJECT_ID).
+    type: str
+    required: true
+  app_user_id:
+    description:
+      - Third-party user ID sent as the C(X-App-UserId) header, for accounts that start jobs on behalf of their own users.
+      - Printable ASCII only.
+    type: str
+notes:
+  - Give exactly one authentication method, counting values taken from environment variables
+    (O(access_key) and O(secret_key), optionally with O(security_token); or O(auth_token)).
+  - Secrets (O(secret_key), O(security_token), O(auth_token)) are never logged or returned.
+'''

@@ -1,0 +1,369 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: metastudio.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: metastudio_live_job
+short_description: Stop Huawei Cloud MetaStudio smart-live (virtual human livestream) jobs
+version_added: 1.0.0
+description:
+  - Stops a MetaStudio smart-live job idempotently with the C(StopSmartLive) API.
+  - The job is read first. A job that is V(WAITING) or V(PROCESSING) is stopped and the task reports a change.
+    A job in any other state (V(SUCCEED), V(FAILED), V(BLOCKED), V(CANCELED) or a state this module does not
+    know) has already ended; nothing is sent and the task reports no change.
+  - If the stop is refused because the job ended meanwhile (for example C(MSS.20020001)), the job is read again
+    and the task reports no change when it has ended, so two runs stopping the same job both succeed and only
+    one reports a change.
+  - Every result carries the C(X-Request-Id) of the calls made, for support cases and audit logs.
+  - Many jobs can be stopped in one task, with O(jobs) or with O(room_id) alone. They are handled concurrently
+    over one pooled connection, paced by O(rate_limit); every job is attempted even when some fail, and the
+    task fails at the end naming each job that could not be confirmed stopped.
+author:
+  - metastudio.cloud maintainers (@metastudio-cloud)
+options:
+  room_id:
+    description:
+      - ID of the smart-live room the job runs in.
+      - Without O(job_id), every V(WAITING) or V(PROCESSING) job of the room is stopped.
+      - One of O(room_id) and O(jobs) is required.
+    type: str
+  job_id:
+    description:
+      - ID of the smart-live job to stop. Needs O(room_id).
+    type: str
+  jobs:
+    description:
+      - Jobs to stop in one task, each a dict with C(room_id) and C(job_id). Other keys are ignored, so the
+        RV(metastudio.cloud.metastudio_live_job_info#module:jobs) list of M(metastudio.cloud.metastudio_live_job_info)
+        can be given as it is.
+      - Mutually exclusive with O(job_id) and O(room_id). An empty list changes nothing.
+    type: list
+    elements: dict
+  concurrency:
+    description:
+      - How many jobs are handled at the same time when several are stopped (1 to 100).
+    type: int
+    default: 10
+  state:
+    description:
+      - V(stopped) makes sure the job has ended.
+    type: str
+    choices: [stopped]
+    default: stopped
+extends_documentation_fragment:
+  - metastudio.cloud.auth
+  - metastudio.cloud.connection
+  - metastudio.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Reads the job and reports whether it would be stopped; no stop is sent.
+  diff_mode:
+    support: full
+    details: Shows the job state before and after.
+  action_group:
+    support: full
+    membership:
+      - metastudio.cloud.metastudio
+  platform:
+    platforms: all
+notes:
+  - A stop answered with HTTP 200 for a job that was read as running counts as a change. The API gives no way
+    to tell it from a job that ended by itself in the same instant.
+  - When the answer to a stop is lost (a 5xx, a reset connection or a timeout) and the job is then found ended,
+    the task reports a change, since the stop may have ended it.
+seealso:
+  - name: StopSmartLive API
+    description: Huawei Cloud MetaStudio API reference for stopping a smart-live job.
+    link: https://support.huaweicloud.com/intl/en-us/api-metastudio/StopSmartLive.html
+'''
+
+EXAMPLES = r'''
+- name: End the livestream
+  metastudio.cloud.metastudio_live_job:
+    project_id: "{{ project_id }}"
+    room_id: "{{ room_id }}"
+    job_id: "{{ job_id }}"
+    state: stopped
+  register: stopped
+
+- name: Log the request ID of the call that did the work
+  ansible.builtin.debug:
+    msg: "Stop request {{ stopped.request_id }}, job now {{ stopped.state }}"
+
+- name: Stop without waiting, with credentials shared by every task of the play
+  module_defaults:
+    group/metastudio.cloud.metastudio:
+      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
+      project_id: "{{ project_id }}"
+      region: cn-north-4
+  block:
+    - name: Ask for the stop and go on
+      metastudio.cloud.metastudio_live_job:
+        room_id: "{{ room_id }}"
+        job_id: "{{ job_id }}"
+        wait: false
+
+- name: List the running jobs of the project
+  metastudio.cloud.metastudio_live_job_info:
+    project_id: "{{ project_id }}"
+    state: [WAITING, PROCESSING]
+  register: live
+
+- name: Stop them all in one task
+  metastudio.cloud.metastudio_live_job:
+    project_id: "{{ project_id }}"
+    jobs: "{{ live.jobs }}"
+    concurrency: 20
+    wait_timeout: 600
+  register: teardown
+
+- name: Stop every running job of one room
+  metastudio.cloud.metastudio_live_job:
+    project_id: "{{ project_id }}"
+    room_id: "{{ room_id }}"
+
+- name: Preview what would be stopped
+  metastudio.cloud.metastudio_live_job:
+    project_id: "{{ project_id }}"
+    room_id: "{{ room_id }}"
+    job_id: "{{ job_id }}"
+  check_mode: true
+  diff: true
+'''
+
+RETURN = r'''
+changed:
+  description: Whether a job was running and this task stopped it (or, in check mode, would).
+  returned: always
+  type: bool
+msg:
+  description: For several jobs, a summary; on failure, what went wrong.
+  returned: when several jobs are handled, and on failure
+  type: str
+  sample: 48 stopped, 2 already ended
+request_id:
+  description:
+    - C(X-Request-Id) of the stop call that did the work; when nothing changed, of the last read of the job.
+  returned: success, for a single job
+  type: str
+  sample: 6d3c7d0b3ad14b0e9f1f2c1f0a9b8c7d
+request_ids:
+  description: C(X-Request-Id) of every call made by the task, in order, retries included.
+  returned: always
+  type: list
+  elements: str
+  sample: [0b2f6a6c2f8c4a4c8f1a0c9e5d3b2a10, 6d3c7d0b3ad14b0e9f1f2c1f0a9b8c7d]
+room_id:
+  description: ID of the room.
+  returned: for a single job
+  type: str
+job_id:
+  description: ID of the job.
+  returned: for a single job
+  type: str
+previous_state:
+  description: State of the job when the task first read it.
+  returned: for a single job
+  type: str
+  sample: PROCESSING
+state:
+  description: State of the job when the task last read it.
+  returned: for a single job
+  type: str
+  sample: SUCCEED
+job:
+  description: The job as the service returned it when last read (C(ShowSmartLive)).
+  returned: for a single job
+  type: dict
+  sample:
+    job_id: e87104f76d7546ce8a46ac6b04c49c3c
+    room_id: 26f065244f754b3aa853b649a21aaf66
+    room_name: Spring sale
+    state: SUCCEED
+    start_time: "2026-11-23T08:00:00Z"
+    end_time: "2026-11-23T10:12:43Z"
+results:
+  description: One entry per job when several jobs are handled, in the order given.
+  returned: when several jobs are handled
+  type: list
+  elements: dict
+  contains:
+    room_id:
+      description: ID of the room.
+      type: str
+      returned: always
+    job_id:
+      description: ID of the job.
+      type: str
+      returned: always
+    changed:
+      description: Whether this task stopped the job.
+      type: bool
+      returned: always
+    failed:
+      description: Whether the job could not be confirmed stopped.
+      type: bool
+      returned: always
+    previous_state:
+      description: State when first read; null when the job could not be read.
+      type: str
+      returned: always
+    state:
+      description: State when last read.
+      type: str
+      returned: always
+    request_id:
+      description: C(X-Request-Id) of the stop that did the work, else of the last read, else of the failed call.
+      type: str
+      returned: always
+    msg:
+      description: What went wrong for this job.
+      type: str
+      returned: when failed
+    status_code:
+      description: HTTP status of the failed call.
+      type: int
+      returned: when failed
+    error_code:
+      description: The API's C(error_code).
+      type: str
+      returned: when failed
+    error_msg:
+      description: The API's C(error_msg).
+      type: str
+      returned: when failed
+stopped:
+  description: IDs of the jobs this task stopped.
+  returned: when several jobs are handled
+  type: list
+  elements: str
+unchanged:
+  description: IDs of the jobs that had already ended.
+  returned: when several jobs are handled
+  type: list
+  elements: str
+failed:
+  description: IDs of the jobs that could not be confirmed stopped. The task fails when this list is not empty.
+  returned: when several jobs are handled
+  type: list
+  elements: str
+diff:
+  description:
+    - The job state before and after, in diff mode; for several jobs, keyed by C(room_id/job_id). V(stopped) stands for a stop that was asked for but not yet seen.
+  returned: when diff mode is on
+  type: dict
+  sample: {before: {state: PROCESSING}, after: {state: SUCCEED}}
+status_code:
+  description: HTTP status of the failed call, when the API answered.
+  returned: failure
+  type: int
+  sample: 401
+error_code:
+  description: The API's C(error_code), such as C(APIG.0301) or C(MSS.00000003).
+  returned: failure
+  type: str
+error_msg:
+  description: The API's C(error_msg).
+  returned: failure
+  type: str
+'''
+
+from ansible_collections.metastudio.cloud.plugins.module_utils.client import InvalidInputError, validate_id
+from ansible_collections.metastudio.cloud.plugins.module_utils.live_job import FleetStop, diff_for, normalize_targets, state_after
+from ansible_collections.metastudio.cloud.plugins.module_utils.metastudio import MetaStudioModule
+
+# Per-job keys of a bulk result; the full job is returned only for a single job.
+BULK_RESULT_KEYS = ("room_id", "job_id", "changed", "failed", "previous_state", "state", "request_id",
+                    "msg", "status_code", "error_code", "error_msg")
+
+
+class LiveJobModule(MetaStudioModule):
+    targets = None
+    argument_spec = dict(
+        room_id=dict(type="str"),
+        job_id=dict(type="str"),
+        jobs=dict(type="list", elements="dict"),
+        state=dict(type="str", default="stopped", choices=["stopped"]),
+        concurrency=dict(type="int", default=10),
+    )
+    module_kwargs = dict(
+        supports_check_mode=True,
+        mutually_exclusive=[("jobs", "job_id"), ("jobs", "room_id")],
+        required_one_of=[("room_id", "jobs")],
+        required_by=dict(job_id="room_id"),
+    )
+    wait_options = True
+
+    def validate(self):
+        params = self.params
+        if params["wait_timeout"] < 0:
+            raise InvalidInputError("wait_timeout must be 0 or more seconds")
+        if params["wait_sleep"] <= 0:
+            raise InvalidInputError("wait_sleep must be more than 0 seconds")
+        if not 1 <= params["concurrency"] <= 100:
+            raise InvalidInputError("concurrency must be between 1 and 100, got %d" % params["concurrency"])
+        if params["room_id"] is not None:
+            validate_id("room_id", params["room_id"])
+        if params["job_id"] is not None:
+            validate_id("job_id", params["job_id"])
+        self.targets = normalize_targets(params["jobs"]) if params["jobs"] is not None else None
+
+    def build_client(self, pool_size=10):
+        return super(LiveJobModule, self).build_client(pool_size=self.params["concurrency"])
+
+    def run(self):
+        params = self.params
+        fleet = FleetStop(self.client, concurrency=params["concurrency"], check_mode=self.check_mode,
+                          wait=params["wait"], wait_timeout=params["wait_timeout"], wait_sleep=params["wait_sleep"])
+        if params["job_id"] is not None:
+            return self.single_result(fleet.run([(params["room_id"], params["job_id"])])[0])
+        if self.targets is not None:
+            return self.bulk_result(fleet.run(self.targets))
+        return self.bulk_result(fleet.run_room(params["room_id"]))
+
+    def single_result(self, result):
+        if self.ansible._diff:
+            result["diff"] = dict(before=dict(state=result["previous_state"]),
+                                  after=dict(state=state_after(result, self.check_mode)))
+        if result.pop("failed"):
+            result["request_ids"] = self.request_ids()
+            self.ansible.fail_json(**result)
+        for key in ("msg", "status_code", "error_code", "error_msg"):
+            result.pop(key, None)
+        return result
+
+    def bulk_result(self, results):
+        summary = dict(
+            changed=any(result["changed"] for result in results),
+            results=[dict((key, result.get(key)) for key in BULK_RESULT_KEYS) for result in results],
+            stopped=[result["job_id"] for result in results if result["changed"] and not result["failed"]],
+            unchanged=[result["job_id"] for result in results if not result["changed"] and not result["failed"]],
+            failed=[result["job_id"] for result in results if result["failed"]],
+        )
+        if self.ansible._diff:
+            summary["diff"] = diff_for(results, self.check_mode)
+        if summary["failed"]:
+            failures = [result for result in results if result["failed"]]
+            summary["msg"] = "%d of %d jobs could not be confirmed stopped: %s" % (
+                len(failures), len(results), "; ".join("%s (%s)" % (result["job_id"], result["msg"]) for result in failures[:20]))
+            summary["request_ids"] = self.request_ids()
+            self.ansible.fail_json(**summary)
+        summary["msg"] = "%d stopped, %d already ended" % (len(summary["stopped"]), len(summary["unchanged"]))
+        return summary
+
+
+def main():
+    LiveJobModule()()
+
+
+if __name__ == "__main__":
+    main()
