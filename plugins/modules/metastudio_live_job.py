@@ -251,8 +251,10 @@ unchanged:
   returned: when several jobs are handled
   type: list
   elements: str
-failed:
-  description: IDs of the jobs that could not be confirmed stopped. The task fails when this list is not empty.
+failed_jobs:
+  description:
+    - IDs of the jobs that could not be confirmed stopped. The task fails when this list is not empty.
+    - Not named C(failed), which Ansible reserves for the task's own status.
   returned: when several jobs are handled
   type: list
   elements: str
@@ -347,11 +349,11 @@ class LiveJobModule(MetaStudioModule):
             results=[dict((key, result.get(key)) for key in BULK_RESULT_KEYS) for result in results],
             stopped=[result["job_id"] for result in results if result["changed"] and not result["failed"]],
             unchanged=[result["job_id"] for result in results if not result["changed"] and not result["failed"]],
-            failed=[result["job_id"] for result in results if result["failed"]],
+            failed_jobs=[result["job_id"] for result in results if result["failed"]],
         )
         if self.ansible._diff:
             summary["diff"] = diff_for(results, self.check_mode)
-        if summary["failed"]:
+        if summary["failed_jobs"]:
             failures = [result for result in results if result["failed"]]
             summary["msg"] = "%d of %d jobs could not be confirmed stopped: %s" % (
                 len(failures), len(results), "; ".join("%s (%s)" % (result["job_id"], result["msg"]) for result in failures[:20]))
