@@ -35,6 +35,29 @@ options:
       - Mutually exclusive with O(access_key) and O(secret_key).
       - If not set, the environment variable E(HW_AUTH_TOKEN) is used.
     type: str
+  iam_username:
+    description:
+      - Name of an IAM user whose password is exchanged for a token scoped to O(project_id), once per task.
+      - With O(iam_password) and O(iam_domain_name), the third way to authenticate.
+      - If not set, the environment variable E(HW_USER_NAME) is used.
+    type: str
+  iam_password:
+    description:
+      - Password of O(iam_username).
+      - If not set, the environment variable E(HW_USER_PASSWORD) is used.
+    type: str
+  iam_domain_name:
+    description:
+      - Account (domain) name that O(iam_username) belongs to.
+      - If not set, the environment variable E(HW_DOMAIN_NAME) is used.
+    type: str
+  iam_endpoint:
+    description:
+      - Base URL of the IAM service that issues tokens for O(iam_username), for example
+        V(https://iam.cn-north-4.myhuaweicloud.com). A trailing V(/v3) is accepted.
+      - If not set, the environment variable E(HW_AUTH_URL) is used, and then V(https://iam.myhuaweicloud.com).
+      - When a call is refused because the token expired, a new token is fetched once and the call is retried.
+    type: str
   project_id:
     description:
       - ID of the Huawei Cloud project that owns the live rooms and jobs.
@@ -48,6 +71,7 @@ options:
     type: str
 notes:
   - Give exactly one authentication method, counting values taken from environment variables
-    (O(access_key) and O(secret_key), optionally with O(security_token); or O(auth_token)).
-  - Secrets (O(secret_key), O(security_token), O(auth_token)) are never logged or returned.
+    (O(access_key) and O(secret_key), optionally with O(security_token); or O(auth_token);
+    or O(iam_username), O(iam_password) and O(iam_domain_name)).
+  - Secrets (O(secret_key), O(security_token), O(auth_token), O(iam_password)) are never logged or returned.
 '''

@@ -84,37 +84,43 @@ class InvalidInputError(MetaStudioError):
 
 
 class ApiResponse(object):
-    def __init__(self, status_code, body, request_id, maybe_applied_before=False):
+    def __init__(self, status_code, body, request_id, maybe_applied_before=False, headers=None):
         self.status_code = status_code
         self.body = body
         self.request_id = request_id
+        self.headers = headers or {}
         # An earlier, failed attempt of this same call may already have taken effect.
         self.maybe_applied_before = maybe_applied_before
 
 
 def validate_id(name, value):
     """Refuse ids that could change the URL; real ids are 32 hex characters."""
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise InvalidInputError(
             "%s %r is not a valid MetaStudio id: use 1 to 128 letters, digits, '-' or '_'" % (name, value))
     return value
 
 
+def _base_url(name, url, allowed_paths=("", "/")):
+    """scheme://host[:port] of ``url``, refusing anything that could redirect or widen the calls."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInputError("%s %r must be an http:// or https:// URL with a host name" % (name, url))
+    if parts.path not in allowed_paths or parts.query or parts.fragment or "@" in parts.netloc:
+        raise InvalidInputError("%s %r must hold only a scheme, a host and an optional port" % (name, url))
+    try:
+        parts.port
+    except ValueError:
+        raise InvalidInputError("%s %r has an invalid port" % (name, url))
+    return "%s://%s" % (parts.scheme, parts.netloc)
+
+
 def build_endpoint(region=None, endpoint=None):
     """The base URL: ``endpoint`` when given, else the public endpoint of ``region``."""
     if endpoint:
-        parts = urlsplit(endpoint)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidInputError("endpoint %r must be an http:// or https:// URL with a host name" % endpoint)
-        if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
-            raise InvalidInputError("endpoint %r must hold only a scheme, a host and an optional port" % endpoint)
-        try:
-            parts.port
-        except ValueError:
-            raise InvalidInputError("endpoint %r has an invalid port" % endpoint)
-        return "%s://%s" % (parts.scheme, parts.netloc)
+        return _base_url("endpoint", endpoint)
     region = region or DEFAULT_REGION
-    if not REGION_PATTERN.match(region):
+    if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
         raise InvalidInputError("region %r is not a valid Huawei Cloud region name such as cn-north-4" % region)
     domain = "myhuaweicloud.eu" if region.startswith("eu-west-1") else "myhuaweicloud.com"
     return "https://metastudio.%s.%s" % (region, domain)
@@ -142,7 +148,7 @@ def parse_error(status_code, headers, text):
         request_id = request_id or body.get("request_id")
     if error_code is not None:
         error_code = str(error_code)
-    if error_msg is None and text:
+    if error_msg is None and text and not isinstance(body, dict):
         title = HTML_TITLE.search(text)
         snippet = title.group(1) if title else text
         error_msg = "non-JSON response: %s" % " ".join(snippet.split())[:200]
@@ -226,6 +232,19 @@ class RateLimiter(object):
                 api["rate"] = min(self.max_rate, api["rate"] + 1.0)
 
 
+def host_header(base_url):
+    """The Host header for ``base_url``: its netloc, without a default port."""
+    parts = urlsplit(base_url)
+    default_port = {"https": 443, "http": 80}[parts.scheme]
+    return parts.hostname if parts.port in (None, default_port) and ":" not in parts.hostname else parts.netloc
+
+
+def token_expired(error_code, error_msg):
+    """Whether a 401 says the token is no longer valid (expired or invalidated), so a new one may help."""
+    text = (error_msg or "").lower()
+    return error_code in ("APIG.0307", "APIGW.0307") or "token expires" in text or "token must be updated" in text
+
+
 class AkSkAuth(object):
     """Permanent or temporary (with security_token) access keys: each request is signed."""
 
@@ -257,6 +276,55 @@ class TokenAuth(object):
         headers["X-Auth-Token"] = self.token
 
 
+class IamPasswordAuth(object):
+    """An IAM user's password exchanged once per run for a token scoped to the project.
+
+    The token is shared by every request and thread; a 401 saying it expired makes the client fetch a
+    fresh one, once per call.
+    """
+
+    kind = "iam"
+    DEFAULT_ENDPOINT = "https://iam.myhuaweicloud.com"
+
+    def __init__(self, username, password, domain_name, iam_endpoint=None):
+        # Terraform-style auth URLs end in /v3; the token path is added here.
+        self.iam_url = _base_url("iam_endpoint", iam_endpoint or self.DEFAULT_ENDPOINT, ("", "/", "/v3", "/v3/"))
+        self.username = username
+        self.password = password
+        self.domain_name = domain_name
+        self.token = None
+        self._lock = threading.Lock()
+
+    def apply(self, client, method, path, query_string, headers, body):
+        headers["X-Auth-Token"] = self.current_token(client)
+
+    def current_token(self, client):
+        with self._lock:
+            if self.token is None:
+                self.token = self._fetch(client)
+            return self.token
+
+    def expire(self, stale_token):
+        with self._lock:
+            if self.token == stale_token:
+                self.token = None
+
+    def _fetch(self, client):
+        body = {"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": self.username, "password": self.password, "domain": {"name": self.domain_name}}}},
+            "scope": {"project": {"id": client.project_id}},
+        }}
+        response = client.request("POST", "/v3/auth/tokens", body=body, operation="KeystoneCreateUserTokenByPassword",
+                                  base_url=self.iam_url, authenticate=False)
+        token = response.headers.get("X-Subject-Token")
+        if not token:
+            raise MetaStudioError("IAM answered HTTP %s without an X-Subject-Token header" % response.status_code,
+                                  status_code=response.status_code, request_id=response.request_id,
+                                  operation="KeystoneCreateUserTokenByPassword")
+        return token
+
+
 class MetaStudioClient(object):
     """One session per module run: keep-alive, signing, retries and error parsing."""
 
@@ -268,11 +336,10 @@ class MetaStudioClient(object):
         self.project_id = validate_id("project_id", project_id)
         self.auth = auth
         self.base_url = build_endpoint(region, endpoint)
-        self.host = urlsplit(self.base_url).netloc
-        if self.base_url.startswith("https://") and self.host.endswith(":443"):
-            self.host = self.host[:-4]
-        if app_user_id is not None and (not app_user_id.strip() or any(ord(ch) < 32 or ord(ch) > 126 for ch in app_user_id)):
-            raise InvalidInputError("app_user_id must be printable ASCII with no control characters")
+        self.host = host_header(self.base_url)
+        if app_user_id is not None and (not app_user_id.strip() or app_user_id != app_user_id.strip()
+                                        or any(ord(ch) < 32 or ord(ch) > 126 for ch in app_user_id)):
+            raise InvalidInputError("app_user_id must be printable ASCII, with no control characters and no leading or trailing spaces")
         self.app_user_id = app_user_id
         if timeout is None or not 0 < timeout <= 3600:
             raise InvalidInputError("timeout must be more than 0 and at most 3600 seconds, got %r" % timeout)
@@ -363,44 +430,55 @@ class MetaStudioClient(object):
             if request_id:
                 self.request_ids.append(request_id)
 
-    def request(self, method, path, query=None, body=None, operation=None):
+    def request(self, method, path, query=None, body=None, operation=None, base_url=None, authenticate=True):
         """Send one API call with retries; return an ApiResponse or raise MetaStudioError."""
         operation = operation or method
+        base_url = base_url or self.base_url
         query_string = signer.canonical_query(query or [])
-        url = self.base_url + path + ("?" + query_string if query_string else "")
+        url = base_url + path + ("?" + query_string if query_string else "")
         payload = json.dumps(body).encode("utf-8") if body is not None else None
         maybe_applied = False
+        token_refreshed = False
         attempt = 0
         while True:
-            headers = {"Host": self.host, "Content-Type": "application/json", "User-Agent": USER_AGENT}
-            if self.app_user_id:
+            headers = {"Host": host_header(base_url), "Content-Type": "application/json", "User-Agent": USER_AGENT}
+            if self.app_user_id and authenticate:
                 headers["X-App-UserId"] = self.app_user_id
             self.limiter.acquire(operation)
-            self.auth.apply(self, method, path, query_string, headers, payload)
+            if authenticate:
+                self.auth.apply(self, method, path, query_string, headers, payload)
             try:
-                response = self.session.request(method, url, headers=headers, data=payload,
-                                                timeout=self.timeout, allow_redirects=False)
+                # verify is passed explicitly: requests would let REQUESTS_CA_BUNDLE override the session's.
+                response = self.session.request(method, url, headers=headers, data=payload, timeout=self.timeout,
+                                                allow_redirects=False, verify=self.session.verify)
             except requests.exceptions.RequestException as exc:
                 self._record(None)
                 maybe_applied = maybe_applied or not _never_sent(exc)
                 error, retryable, retry_after = self._transport_error(exc, operation, maybe_applied), True, None
-                if isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.InvalidURL)):
+                if isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader)):
                     retryable = False
             else:
                 if response.status_code < 400:
                     self.limiter.succeeded(operation)
                     self._record(response.headers.get("X-Request-Id"))
-                    return ApiResponse(response.status_code, self._parse_success(response, operation),
-                                       response.headers.get("X-Request-Id"), maybe_applied_before=maybe_applied)
+                    return ApiResponse(response.status_code, self._parse_success(response, method, operation),
+                                       response.headers.get("X-Request-Id"), maybe_applied_before=maybe_applied,
+                                       headers=response.headers)
                 error_code, error_msg, request_id = parse_error(response.status_code, response.headers, response.text)
                 self._record(request_id)
+                if (response.status_code == 401 and authenticate and not token_refreshed and hasattr(self.auth, "expire")
+                        and token_expired(error_code, error_msg)):
+                    # The token was invalidated or outlived its 24 hours: fetch a new one, once per call.
+                    token_refreshed = True
+                    self.auth.expire(headers.get("X-Auth-Token"))
+                    continue
                 # Gateway throttling never reached the service; a 5xx may have come after the work was done.
                 maybe_applied = maybe_applied or response.status_code >= 500
                 retryable = response.status_code in RETRYABLE_STATUSES
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
                 error = MetaStudioError(
-                    "%s failed with HTTP %s%s: %s" % (operation, response.status_code,
-                                                      " %s" % error_code if error_code else "", error_msg),
+                    "%s failed with HTTP %s%s%s" % (operation, response.status_code, " %s" % error_code if error_code else "",
+                                                    ": %s" % error_msg if error_msg else ""),
                     status_code=response.status_code, error_code=error_code, error_msg=error_msg,
                     request_id=request_id, operation=operation, maybe_applied=maybe_applied)
             if not retryable or attempt >= self.retries:
@@ -429,12 +507,15 @@ class MetaStudioClient(object):
         return MetaStudioError(msg, operation=operation, maybe_applied=maybe_applied)
 
     @staticmethod
-    def _parse_success(response, operation):
+    def _parse_success(response, method, operation):
         if not response.content:
             return None
         try:
             return response.json()
         except ValueError:
+            if method != "GET":
+                # The call was carried out; its answer (undocumented for a stop) is not used.
+                return None
             raise MetaStudioError(
                 "%s answered HTTP %s with a body that is not JSON: %s" % (
                     operation, response.status_code, " ".join(response.text.split())[:200]),
@@ -444,7 +525,8 @@ class MetaStudioClient(object):
 
 def _never_sent(exc):
     """True when the connection never opened, so the request cannot have reached the service."""
-    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError, requests.exceptions.InvalidURL,
+                        requests.exceptions.InvalidHeader)):
         return True
     text = repr(exc)
     return isinstance(exc, requests.exceptions.ConnectionError) and (

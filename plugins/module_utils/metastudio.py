@@ -20,6 +20,7 @@ from ansible_collections.metastudio.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     AkSkAuth,
+    IamPasswordAuth,
     InvalidInputError,
     MetaStudioClient,
     MetaStudioError,
@@ -37,6 +38,10 @@ def metastudio_argument_spec():
         security_token=dict(type="str", no_log=True,
                             fallback=(env_fallback, ["HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"])),
         auth_token=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_AUTH_TOKEN"])),
+        iam_username=dict(type="str", fallback=(env_fallback, ["HW_USER_NAME"])),
+        iam_password=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_USER_PASSWORD"])),
+        iam_domain_name=dict(type="str", fallback=(env_fallback, ["HW_DOMAIN_NAME"])),
+        iam_endpoint=dict(type="str", fallback=(env_fallback, ["HW_AUTH_URL"])),
         project_id=dict(type="str", required=True,
                         fallback=(env_fallback, ["HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"])),
         region=dict(type="str", fallback=(env_fallback, ["HW_REGION_NAME"])),
@@ -58,26 +63,38 @@ def wait_argument_spec():
     )
 
 
+IAM_OPTIONS = ("iam_username", "iam_password", "iam_domain_name")
+
+
 def select_auth(params):
-    """Exactly one auth method: access keys (optionally temporary) or a token."""
+    """Exactly one auth method: access keys (optionally temporary), a token, or an IAM password."""
     has_keys = bool(params.get("access_key") or params.get("secret_key"))
     has_token = bool(params.get("auth_token"))
+    has_password = any(params.get(name) for name in IAM_OPTIONS)
     if params.get("security_token") and not has_keys:
         raise InvalidInputError("security_token belongs to temporary access keys: give access_key and secret_key too")
     if has_keys and not (params.get("access_key") and params.get("secret_key")):
         missing = "secret_key" if params.get("access_key") else "access_key"
         raise InvalidInputError("access_key and secret_key go together: %s is missing" % missing)
-    if has_keys and has_token:
+    if has_password and not all(params.get(name) for name in IAM_OPTIONS):
+        missing = ", ".join(name for name in IAM_OPTIONS if not params.get(name))
+        raise InvalidInputError("iam_username, iam_password and iam_domain_name go together: %s missing" % missing)
+    if has_keys + has_token + has_password > 1:
         raise InvalidInputError(
-            "give exactly one authentication method: access_key/secret_key or auth_token, not both "
-            "(values may come from the environment variables HUAWEICLOUD_SDK_AK/HW_ACCESS_KEY or HW_AUTH_TOKEN)")
+            "give exactly one authentication method: access_key/secret_key, auth_token, or iam_username/iam_password, "
+            "not several (values may come from environment variables such as HUAWEICLOUD_SDK_AK, HW_ACCESS_KEY, "
+            "HW_AUTH_TOKEN or HW_USER_NAME)")
     if has_keys:
         return AkSkAuth(params["access_key"], params["secret_key"], params.get("security_token"))
     if has_token:
         return TokenAuth(params["auth_token"])
+    if has_password:
+        return IamPasswordAuth(params["iam_username"], params["iam_password"], params["iam_domain_name"],
+                               params.get("iam_endpoint"))
     raise InvalidInputError(
         "no credentials: give access_key and secret_key (env HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), "
-        "or auth_token (env HW_AUTH_TOKEN)")
+        "auth_token (env HW_AUTH_TOKEN), or iam_username, iam_password and iam_domain_name "
+        "(env HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME)")
 
 
 class MetaStudioModule(object):

@@ -37,6 +37,8 @@ def _query_value(value):
 def sdk_date(now=None):
     """The X-Sdk-Date value for ``now`` (UTC, defaults to the current time)."""
     now = now or datetime.now(timezone.utc)
+    if now.tzinfo is not None:
+        now = now.astimezone(timezone.utc)
     return now.strftime(SDK_DATE_FORMAT)
 
 
