@@ -6,7 +6,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 # ansible-test wants the collection under ansible_collections/<namespace>/<name>/.
-COLLECTIONS := $(CURDIR)/.build/collections
+# Override COLLECTIONS to build elsewhere, so that several checks can run side by side.
+COLLECTIONS ?= $(CURDIR)/.build/collections
 COLLECTION := $(COLLECTIONS)/ansible_collections/metastudio/cloud
 # pip version that the pinned ansible-core bootstraps into its test virtual environments.
 ANSIBLE_TEST_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
