@@ -419,8 +419,7 @@ class MetaStudioClient(object):
     def iter_jobs(self, room_id=None, states=None, room_name=None, page_size=100, extra_query=None):
         """Every job of a room or of the project; see iter_pages."""
         for jobs, dummy in self.iter_pages(room_id, states, room_name, page_size, extra_query):
-            for job in jobs:
-                yield job
+            yield from jobs
 
     # -- transport ----------------------------------------------------------------------------------
 

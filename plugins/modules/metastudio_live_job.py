@@ -260,7 +260,8 @@ failed_jobs:
   elements: str
 diff:
   description:
-    - The job state before and after, in diff mode; for several jobs, keyed by C(room_id/job_id). V(stopped) stands for a stop that was asked for but not yet seen.
+    - The job state before and after, in diff mode; for several jobs, keyed by C(room_id/job_id).
+    - V(stopped) stands for a stop that was asked for but not yet seen.
   returned: when diff mode is on
   type: dict
   sample: {before: {state: PROCESSING}, after: {state: SUCCEED}}
