@@ -3,7 +3,8 @@
 
 """Run the demo playbook against the emulator that tests/utils/with-emulator.sh started.
 
-The collection is used straight from this working tree, through a collections path that links to it.
+The collection is used straight from this working tree, through a collections path that links to it, or
+from the collections path in DEMO_COLLECTIONS_PATH.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -22,13 +23,16 @@ def main():
     url = os.environ["METASTUDIO_EMULATOR_URL"]
     with open(os.path.join(HERE, "seed.json")) as seed_file:
         seed = json.load(seed_file)
-    collections = os.path.join(ROOT, ".build", "demo-collections")
-    namespace = os.path.join(collections, "ansible_collections", "metastudio")
-    link = os.path.join(namespace, "cloud")
-    if not os.path.isdir(namespace):
-        os.makedirs(namespace)
-    if not os.path.islink(link):
-        os.symlink(ROOT, link)
+    # An installed copy (the build check sets this) or, by default, this working tree through a link.
+    collections = os.environ.get("DEMO_COLLECTIONS_PATH")
+    if not collections:
+        collections = os.path.join(ROOT, ".build", "demo-collections")
+        namespace = os.path.join(collections, "ansible_collections", "metastudio")
+        link = os.path.join(namespace, "cloud")
+        if not os.path.isdir(namespace):
+            os.makedirs(namespace)
+        if not os.path.islink(link):
+            os.symlink(ROOT, link)
     env = dict(os.environ)
     env.update(
         ANSIBLE_COLLECTIONS_PATH=collections,
