@@ -34,7 +34,7 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP call to connect and to answer (more than 0, at most 3600).
-      - This bounds one call; O(wait_timeout) bounds waiting for jobs to end.
+      - This bounds one call. Waiting for jobs to end has a timeout of its own, C(wait_timeout), in the modules that wait.
     type: float
     default: 30
   retries:
