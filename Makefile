@@ -73,7 +73,7 @@ changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
 docs-lint: venv collection
-	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 integration: venv collection
 	$(WITH_EMULATOR) bash -c 'cd $(COLLECTION) && \

@@ -11,6 +11,8 @@ state_dir=$(mktemp -d)
 address_file="$state_dir/address.json"
 emulator_pid=""
 
+# Called through the trap below.
+# shellcheck disable=SC2329
 stop_emulator() {
     if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
         kill -TERM "$emulator_pid" 2>/dev/null || true
