@@ -93,6 +93,27 @@ class ApiResponse(object):
         self.maybe_applied_before = maybe_applied_before
 
 
+REDACTED = "********"
+
+
+def redact_job(job):
+    """A copy of a job without the secrets the API returns with it, for module results.
+
+    RTC user signatures let anyone join the job's RTC room, and the live-event callback key signs
+    callbacks: neither belongs in logs or registered variables.
+    """
+    job = dict(job)
+    rtc = job.get("rtc_room_info")
+    if isinstance(rtc, dict) and isinstance(rtc.get("users"), list):
+        users = [dict(user, signature=REDACTED) if isinstance(user, dict) and user.get("signature") else user
+                 for user in rtc["users"]]
+        job["rtc_room_info"] = dict(rtc, users=users)
+    callback = job.get("live_event_callback_config")
+    if isinstance(callback, dict) and callback.get("key"):
+        job["live_event_callback_config"] = dict(callback, key=REDACTED)
+    return job
+
+
 def validate_id(name, value):
     """Refuse ids that could change the URL; real ids are 32 hex characters."""
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):

@@ -181,7 +181,9 @@ state:
   type: str
   sample: SUCCEED
 job:
-  description: The job as the service returned it when last read (C(ShowSmartLive)).
+  description:
+    - The job as the service returned it when last read (C(ShowSmartLive)).
+    - Secrets the API returns with a job, the RTC user signatures and the live-event callback key, are replaced by C(********).
   returned: for a single job
   type: dict
   sample:
@@ -280,7 +282,7 @@ error_msg:
   type: str
 '''
 
-from ansible_collections.metastudio.cloud.plugins.module_utils.client import InvalidInputError, validate_id
+from ansible_collections.metastudio.cloud.plugins.module_utils.client import InvalidInputError, redact_job, validate_id
 from ansible_collections.metastudio.cloud.plugins.module_utils.live_job import FleetStop, diff_for, normalize_targets, state_after
 from ansible_collections.metastudio.cloud.plugins.module_utils.metastudio import MetaStudioModule
 
@@ -334,6 +336,7 @@ class LiveJobModule(MetaStudioModule):
         return self.bulk_result(fleet.run_room(params["room_id"]))
 
     def single_result(self, result):
+        result["job"] = redact_job(result["job"])
         if self.ansible._diff:
             result["diff"] = dict(before=dict(state=result["previous_state"]),
                                   after=dict(state=state_after(result, self.check_mode)))

@@ -1004,3 +1004,33 @@ def test_iam_answer_without_token_header(rsps):
     with pytest.raises(client.MetaStudioError) as info:
         iam_client().show_job(R, J)
     assert 'X-Subject-Token' in info.value.msg
+
+
+# -- secrets returned with a job ---------------------------------------------------------------------
+
+def test_redact_job_hides_rtc_signatures_and_the_callback_key():
+    job = {
+        'job_id': J, 'state': 'PROCESSING',
+        'rtc_room_info': {'app_id': 'app', 'room_id': 'rtc-room', 'users': [
+            {'user_type': 'CAPTURE', 'user_id': 'u1', 'signature': 'rtc-signature-1', 'ctime': 1},
+            {'user_type': 'PLAYER', 'user_id': 'u2', 'signature': '', 'ctime': 2}]},
+        'live_event_callback_config': {'live_event_type_callback_url': 'https://cb.example.com', 'auth_type': 'MSS_A',
+                                       'key': 'callback-key-1', 'callback_event_type': ['SHOOT_SCRIPT_SWITCH']},
+    }
+    original = json.dumps(job, sort_keys=True)
+    redacted = client.redact_job(job)
+    text = json.dumps(redacted)
+    assert 'rtc-signature-1' not in text and 'callback-key-1' not in text
+    assert redacted['rtc_room_info']['users'][0]['signature'] == '********'
+    assert redacted['rtc_room_info']['users'][0]['user_id'] == 'u1'
+    assert redacted['rtc_room_info']['users'][1]['signature'] == ''
+    assert redacted['live_event_callback_config']['key'] == '********'
+    assert redacted['live_event_callback_config']['auth_type'] == 'MSS_A'
+    assert (redacted['job_id'], redacted['state']) == (J, 'PROCESSING')
+    assert json.dumps(job, sort_keys=True) == original
+
+
+@pytest.mark.parametrize('job', [{}, {'rtc_room_info': None}, {'rtc_room_info': {'users': None}},
+                                 {'live_event_callback_config': None}, {'live_event_callback_config': {'key': None}}])
+def test_redact_job_leaves_jobs_without_secrets_alone(job):
+    assert client.redact_job(job) == job
