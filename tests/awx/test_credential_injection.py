@@ -334,8 +334,8 @@ def playbooks():
     pytest.param(dict(access_key=TEMP_AK, secret_key=TEMP_SK, security_token=TEMP_TOKEN, region="cn-north-4"),
                  id="temporary-keys"),
 ])
-def test_job_template_stops_the_jobs_with_the_injected_credential(playbook, credential, admin, collections_path,
-                                                                  monkeypatch, tmp_path):
+def test_job_template_stops_the_jobs_with_the_injected_credential(
+        playbook, credential, admin, collections_path, monkeypatch, tmp_path):
     seed_jobs(admin)
     env, dummy = awx_render_env(load_definition(), sample_inputs(endpoint=admin.url, **credential))
     extravars = {"all_rooms": True} if playbook == PROJECT_PLAYBOOK else {}
@@ -366,8 +366,8 @@ def test_job_template_stops_the_jobs_with_the_injected_credential(playbook, cred
 
 
 @pytest.mark.parametrize("playbook", playbooks())
-def test_wrong_secret_key_fails_with_apig_0301_and_leaks_nothing(playbook, admin, collections_path, monkeypatch,
-                                                                 tmp_path):
+def test_wrong_secret_key_fails_with_apig_0301_and_leaks_nothing(
+        playbook, admin, collections_path, monkeypatch, tmp_path):
     seed_jobs(admin)
     env, dummy = awx_render_env(load_definition(), sample_inputs(secret_key=WRONG_SK, endpoint=admin.url))
     extravars = {"all_rooms": True} if playbook == PROJECT_PLAYBOOK else {}
