@@ -230,7 +230,8 @@ class RateLimiter(object):
                 if api["rate"]:
                     start = max(start, api["next_slot"])
                     if start <= now:
-                        api["next_slot"] = max(api["next_slot"], now - 1.0) + 1.0 / api["rate"]
+                        # At most half a second of burst, so the rest of the gateway's bucket absorbs jitter.
+                        api["next_slot"] = max(api["next_slot"], now - 0.5) + 1.0 / api["rate"]
                         return waited
                 elif start <= now:
                     return waited

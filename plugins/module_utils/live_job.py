@@ -27,8 +27,8 @@ AUTH_STATUSES = (401, 403)
 
 def _job_result(room_id, job_id, job, request_id):
     state = job.get("state")
-    return dict(room_id=room_id, job_id=job_id, changed=False, failed=False, previous_state=state, state=state,
-                job=job, request_id=request_id)
+    return dict(room_id=room_id, room_name=job.get("room_name"), job_id=job_id, changed=False, failed=False,
+                previous_state=state, state=state, job=job, request_id=request_id)
 
 
 def _fail_result(result, error):
@@ -174,8 +174,8 @@ class FleetStop(object):
 
     def _settle(self, target, listed):
         room_id, job_id = target
-        result = dict(room_id=room_id, job_id=job_id, changed=False, failed=False, previous_state=None, state=None,
-                      job={}, request_id=None)
+        result = dict(room_id=room_id, room_name=None, job_id=job_id, changed=False, failed=False, previous_state=None,
+                      state=None, job={}, request_id=None)
         try:
             if target in listed:
                 job, request_id = listed[target]
@@ -207,18 +207,34 @@ class FleetStop(object):
                 mark_timed_out(still_running, self.wait_timeout)
         return results
 
-    def run_room(self, room_id):
-        """Stop every running job of a room, found with one paginated listing."""
+    def _run_listed(self, pages, room_id=None, rooms=None):
+        """Stop the running jobs of the listing ``pages``, those of ``rooms`` (ids or names) when given.
+
+        The listing is the read that precedes each stop, so the jobs are not read or listed again first.
+        """
         listed = {}
         targets = []
-        for page, request_id in self.client.iter_pages(room_id=room_id, states=RUNNING_STATES):
+        for page, request_id in pages:
             for job in page:
-                if job.get("job_id") and is_running(job.get("state")):
-                    key = (room_id, job["job_id"])
-                    if key not in listed:
-                        targets.append(key)
-                        listed[key] = (dict(job, room_id=room_id), request_id)
+                job = dict(job, room_id=room_id) if room_id else job
+                if not (job.get("job_id") and job.get("room_id") and is_running(job.get("state"))):
+                    continue
+                if rooms is not None and job["room_id"] not in rooms and job.get("room_name") not in rooms:
+                    continue
+                key = (job["room_id"], job["job_id"])
+                if key not in listed:
+                    targets.append(key)
+                    listed[key] = (job, request_id)
         return self.run(targets, listed)
+
+    def run_room(self, room_id):
+        """Stop every running job of a room, found with one paginated listing of the room."""
+        return self._run_listed(self.client.iter_pages(room_id=room_id, states=RUNNING_STATES), room_id=room_id)
+
+    def run_project(self, rooms=None):
+        """Stop every running job of the project, or of the given rooms (ids or exact names), found with
+        one paginated listing of the project."""
+        return self._run_listed(self.client.iter_pages(states=RUNNING_STATES), rooms=rooms)
 
 
 def state_after(result, check_mode=False):

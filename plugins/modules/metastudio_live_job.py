@@ -20,7 +20,8 @@ description:
     and the task reports no change when it has ended, so two runs stopping the same job both succeed and only
     one reports a change.
   - Every result carries the C(X-Request-Id) of the calls made, for support cases and audit logs.
-  - Many jobs can be stopped in one task, with O(jobs) or with O(room_id) alone. They are handled concurrently
+  - Many jobs can be stopped in one task: a list with O(jobs), every running job of one room with O(room_id)
+    alone, of chosen rooms with O(rooms), or of the whole project with O(all_rooms). They are handled concurrently
     over one pooled connection, paced by O(rate_limit); every job is attempted even when some fail, and the
     task fails at the end naming each job that could not be confirmed stopped.
 author:
@@ -30,7 +31,7 @@ options:
     description:
       - ID of the smart-live room the job runs in.
       - Without O(job_id), every V(WAITING) or V(PROCESSING) job of the room is stopped.
-      - One of O(room_id) and O(jobs) is required.
+      - Exactly one of O(room_id), O(jobs), O(rooms) and O(all_rooms=true) says which jobs to stop.
     type: str
   job_id:
     description:
@@ -41,9 +42,22 @@ options:
       - Jobs to stop in one task, each a dict with C(room_id) and C(job_id). Other keys are ignored, so the
         RV(metastudio.cloud.metastudio_live_job_info#module:jobs) list of M(metastudio.cloud.metastudio_live_job_info)
         can be given as it is.
-      - Mutually exclusive with O(job_id) and O(room_id). An empty list changes nothing.
+      - An empty list changes nothing.
     type: list
     elements: dict
+  rooms:
+    description:
+      - Stop every V(WAITING) or V(PROCESSING) job of these rooms, each given by its room ID or its exact room name.
+      - The running jobs of the project are listed once (C(ListSmartLiveJobs)), and that listing is the read
+        before each stop, so a fleet costs one call per job plus one per 100 running jobs.
+      - Entries that match no running job are returned in RV(idle_rooms).
+    type: list
+    elements: str
+  all_rooms:
+    description:
+      - Stop every V(WAITING) or V(PROCESSING) job of the project, found with one listing as for O(rooms).
+    type: bool
+    default: false
   concurrency:
     description:
       - How many jobs are handled at the same time when several are stopped (1 to 100).
@@ -131,6 +145,19 @@ EXAMPLES = r'''
     project_id: "{{ project_id }}"
     room_id: "{{ room_id }}"
 
+- name: Stop every running job of two rooms, one named and one by ID
+  metastudio.cloud.metastudio_live_job:
+    project_id: "{{ project_id }}"
+    rooms:
+      - Spring sale
+      - 26f065244f754b3aa853b649a21aaf66
+
+- name: End every livestream of the project
+  metastudio.cloud.metastudio_live_job:
+    project_id: "{{ project_id }}"
+    all_rooms: true
+    concurrency: 20
+
 - name: Preview what would be stopped
   metastudio.cloud.metastudio_live_job:
     project_id: "{{ project_id }}"
@@ -203,6 +230,10 @@ results:
       description: ID of the room.
       type: str
       returned: always
+    room_name:
+      description: Name of the room, when the API gave it.
+      type: str
+      returned: always
     job_id:
       description: ID of the job.
       type: str
@@ -243,6 +274,11 @@ results:
       description: The API's C(error_msg).
       type: str
       returned: when failed
+idle_rooms:
+  description: The entries of O(rooms) that matched no running job.
+  returned: when O(rooms) is given
+  type: list
+  elements: str
 stopped:
   description: IDs of the jobs this task stopped.
   returned: when several jobs are handled
@@ -287,7 +323,7 @@ from ansible_collections.metastudio.cloud.plugins.module_utils.live_job import F
 from ansible_collections.metastudio.cloud.plugins.module_utils.metastudio import MetaStudioModule
 
 # Per-job keys of a bulk result; the full job is returned only for a single job.
-BULK_RESULT_KEYS = ("room_id", "job_id", "changed", "failed", "previous_state", "state", "request_id",
+BULK_RESULT_KEYS = ("room_id", "room_name", "job_id", "changed", "failed", "previous_state", "state", "request_id",
                     "msg", "status_code", "error_code", "error_msg")
 
 
@@ -298,14 +334,11 @@ class LiveJobModule(MetaStudioModule):
         job_id=dict(type="str"),
         jobs=dict(type="list", elements="dict"),
         state=dict(type="str", default="stopped", choices=["stopped"]),
+        rooms=dict(type="list", elements="str"),
+        all_rooms=dict(type="bool", default=False),
         concurrency=dict(type="int", default=10),
     )
-    module_kwargs = dict(
-        supports_check_mode=True,
-        mutually_exclusive=[("jobs", "job_id"), ("jobs", "room_id")],
-        required_one_of=[("room_id", "jobs")],
-        required_by=dict(job_id="room_id"),
-    )
+    module_kwargs = dict(supports_check_mode=True)
     wait_options = True
 
     def validate(self):
@@ -316,6 +349,17 @@ class LiveJobModule(MetaStudioModule):
             raise InvalidInputError("wait_sleep must be more than 0 seconds")
         if not 1 <= params["concurrency"] <= 100:
             raise InvalidInputError("concurrency must be between 1 and 100, got %d" % params["concurrency"])
+        selectors = [name for name in ("room_id", "jobs", "rooms") if params[name] is not None]
+        if params["all_rooms"]:
+            selectors.append("all_rooms")
+        if len(selectors) != 1:
+            raise InvalidInputError(
+                "say which jobs to stop with exactly one of room_id (with job_id for one job), jobs, rooms, or "
+                "all_rooms=true; got %s" % (", ".join(selectors) or "none of them"))
+        if params["job_id"] is not None and params["room_id"] is None:
+            raise InvalidInputError("job_id needs room_id, the room the job runs in")
+        if params["rooms"] is not None and not all(isinstance(room, str) and room.strip() for room in params["rooms"]):
+            raise InvalidInputError("rooms must hold room ids or names, none of them empty")
         if params["room_id"] is not None:
             validate_id("room_id", params["room_id"])
         if params["job_id"] is not None:
@@ -333,7 +377,10 @@ class LiveJobModule(MetaStudioModule):
             return self.single_result(fleet.run([(params["room_id"], params["job_id"])])[0])
         if self.targets is not None:
             return self.bulk_result(fleet.run(self.targets))
-        return self.bulk_result(fleet.run_room(params["room_id"]))
+        if params["room_id"] is not None:
+            return self.bulk_result(fleet.run_room(params["room_id"]))
+        rooms = set(params["rooms"]) if params["rooms"] is not None else None
+        return self.bulk_result(fleet.run_project(rooms), rooms=params["rooms"])
 
     def single_result(self, result):
         result["job"] = redact_job(result["job"])
@@ -347,7 +394,7 @@ class LiveJobModule(MetaStudioModule):
             result.pop(key, None)
         return result
 
-    def bulk_result(self, results):
+    def bulk_result(self, results, rooms=None):
         summary = dict(
             changed=any(result["changed"] for result in results),
             results=[dict((key, result.get(key)) for key in BULK_RESULT_KEYS) for result in results],
@@ -355,6 +402,9 @@ class LiveJobModule(MetaStudioModule):
             unchanged=[result["job_id"] for result in results if not result["changed"] and not result["failed"]],
             failed_jobs=[result["job_id"] for result in results if result["failed"]],
         )
+        if rooms is not None:
+            seen = set(result["room_id"] for result in results) | set(result["room_name"] for result in results)
+            summary["idle_rooms"] = [room for room in dict.fromkeys(rooms) if room not in seen]
         if self.ansible._diff:
             summary["diff"] = diff_for(results, self.check_mode)
         if summary["failed_jobs"]:
