@@ -20,8 +20,8 @@ description:
     and the task reports no change when it has ended, so two runs stopping the same job both succeed and only
     one reports a change.
   - Every result carries the C(X-Request-Id) of the calls made, for support cases and audit logs.
-  - Many jobs can be stopped in one task: a list with O(jobs), every running job of one room with O(room_id)
-    alone, of chosen rooms with O(rooms), or of the whole project with O(all_rooms). They are handled concurrently
+  - Many jobs can be stopped in one task, given as a list with O(jobs), or as every running job of one room
+    (O(room_id) alone), of chosen rooms (O(rooms)) or of the whole project (O(all_rooms)). They are handled concurrently
     over one pooled connection, paced by O(rate_limit); every job is attempted even when some fail, and the
     task fails at the end naming each job that could not be confirmed stopped.
 author:
