@@ -49,6 +49,7 @@ options:
   iam_domain_name:
     description:
       - Account (domain) name that O(iam_username) belongs to.
+      - On its own, without O(iam_username) or O(iam_password), it does not select IAM login.
       - If not set, the environment variable E(HW_DOMAIN_NAME) is used.
     type: str
   iam_endpoint:

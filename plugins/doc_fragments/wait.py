@@ -19,7 +19,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait for the job to end before the task fails, reporting the last state seen.
+      - How many seconds to wait for the job to end before the task fails, reporting the last state seen
+        (0 to 604800, a week). For several jobs, one wait_timeout covers them all, counted from the first stop.
     type: int
     default: 300
   wait_sleep:

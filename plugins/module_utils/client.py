@@ -12,6 +12,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import json
+import os
 import random
 import re
 import threading
@@ -39,6 +40,8 @@ DEFAULT_TIMEOUT = 30
 DEFAULT_RETRIES = 5
 # The gateway's documented default limit is 200 calls per second per API.
 DEFAULT_RATE_LIMIT = 200
+# Slower than one call every ten seconds is a mistake, not a pace.
+MIN_RATE_LIMIT = 0.1
 
 RUNNING_STATES = ("WAITING", "PROCESSING")
 TERMINAL_STATES = ("SUCCEED", "FAILED", "BLOCKED", "CANCELED")
@@ -124,8 +127,12 @@ def validate_id(name, value):
 
 def _base_url(name, url, allowed_paths=("", "/")):
     """scheme://host[:port] of ``url``, refusing anything that could redirect or widen the calls."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise InvalidInputError("%s %r is not a valid URL" % (name, url))
+    if parts.scheme not in ("http", "https") or not hostname:
         raise InvalidInputError("%s %r must be an http:// or https:// URL with a host name" % (name, url))
     if parts.path not in allowed_paths or parts.query or parts.fragment or "@" in parts.netloc:
         raise InvalidInputError("%s %r must hold only a scheme, a host and an optional port" % (name, url))
@@ -367,8 +374,9 @@ class MetaStudioClient(object):
             raise InvalidInputError("timeout must be more than 0 and at most 3600 seconds, got %r" % timeout)
         if retries is None or not 0 <= retries <= 100:
             raise InvalidInputError("retries must be between 0 and 100, got %r" % retries)
-        if rate_limit is not None and not 0 <= rate_limit <= 10000:
-            raise InvalidInputError("rate_limit must be between 0 (no limit) and 10000 calls per second, got %r" % rate_limit)
+        if rate_limit is not None and not (rate_limit == 0 or MIN_RATE_LIMIT <= rate_limit <= 10000):
+            raise InvalidInputError("rate_limit must be 0 (no limit) or between %s and 10000 calls per second, got %r" % (
+                MIN_RATE_LIMIT, rate_limit))
         self.timeout = timeout
         self.retries = retries
         self.sleep = sleep
@@ -381,6 +389,8 @@ class MetaStudioClient(object):
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(10, pool_size), max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
+        if validate_certs and ca_path and not os.access(ca_path, os.R_OK):
+            raise InvalidInputError("ca_path %s does not exist or cannot be read" % ca_path)
         self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
 
     def close(self):
@@ -532,7 +542,7 @@ class MetaStudioClient(object):
         if not response.content:
             return None
         try:
-            return response.json()
+            body = response.json()
         except ValueError:
             if method != "GET":
                 # The call was carried out; its answer (undocumented for a stop) is not used.
@@ -542,6 +552,11 @@ class MetaStudioClient(object):
                     operation, response.status_code, " ".join(response.text.split())[:200]),
                 status_code=response.status_code, request_id=response.headers.get("X-Request-Id"),
                 operation=operation)
+        if method == "GET" and not isinstance(body, dict):
+            raise MetaStudioError("%s answered HTTP %s with JSON that is not an object: %s" % (
+                operation, response.status_code, " ".join(response.text.split())[:200]),
+                status_code=response.status_code, request_id=response.headers.get("X-Request-Id"), operation=operation)
+        return body
 
 
 def _never_sent(exc):

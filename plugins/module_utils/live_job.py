@@ -60,7 +60,11 @@ def stop_read_job(client, result, check_mode=False):
         # Refused (the job ended meanwhile) or the answer was lost: the job's state tells what happened.
         try:
             reread = client.show_job(room_id, job_id)
-        except MetaStudioError:
+        except MetaStudioError as read_error:
+            # We cannot tell whether the job ended; keep what the stop may have done.
+            error.result = dict(result, changed=error.maybe_applied)
+            error.msg += "; reading the job afterwards failed too: %s" % read_error.msg
+            error.args = (error.msg,)
             raise error
         job = reread.body or {}
         result.update(job=job, state=job.get("state"))

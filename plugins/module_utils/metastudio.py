@@ -70,7 +70,8 @@ def select_auth(params):
     """Exactly one auth method: access keys (optionally temporary), a token, or an IAM password."""
     has_keys = bool(params.get("access_key") or params.get("secret_key"))
     has_token = bool(params.get("auth_token"))
-    has_password = any(params.get(name) for name in IAM_OPTIONS)
+    # The account name alone does not choose IAM login: Terraform users often export HW_DOMAIN_NAME anyway.
+    has_password = bool(params.get("iam_username") or params.get("iam_password"))
     if params.get("security_token") and not has_keys:
         raise InvalidInputError("security_token belongs to temporary access keys: give access_key and secret_key too")
     if has_keys and not (params.get("access_key") and params.get("secret_key")):

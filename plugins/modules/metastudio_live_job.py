@@ -322,6 +322,8 @@ from ansible_collections.metastudio.cloud.plugins.module_utils.client import Inv
 from ansible_collections.metastudio.cloud.plugins.module_utils.live_job import FleetStop, diff_for, normalize_targets, state_after
 from ansible_collections.metastudio.cloud.plugins.module_utils.metastudio import MetaStudioModule
 
+MAX_WAIT_TIMEOUT = 7 * 24 * 3600
+
 # Per-job keys of a bulk result; the full job is returned only for a single job.
 BULK_RESULT_KEYS = ("room_id", "room_name", "job_id", "changed", "failed", "previous_state", "state", "request_id",
                     "msg", "status_code", "error_code", "error_msg")
@@ -343,10 +345,12 @@ class LiveJobModule(MetaStudioModule):
 
     def validate(self):
         params = self.params
-        if params["wait_timeout"] < 0:
-            raise InvalidInputError("wait_timeout must be 0 or more seconds")
-        if params["wait_sleep"] <= 0:
-            raise InvalidInputError("wait_sleep must be more than 0 seconds")
+        if not 0 <= params["wait_timeout"] <= MAX_WAIT_TIMEOUT:
+            raise InvalidInputError("wait_timeout must be between 0 and %d seconds (a week), got %r" % (
+                MAX_WAIT_TIMEOUT, params["wait_timeout"]))
+        # Written so that NaN is refused too.
+        if not params["wait_sleep"] > 0:
+            raise InvalidInputError("wait_sleep must be more than 0 seconds, got %r" % params["wait_sleep"])
         if not 1 <= params["concurrency"] <= 100:
             raise InvalidInputError("concurrency must be between 1 and 100, got %d" % params["concurrency"])
         selectors = [name for name in ("room_id", "jobs", "rooms") if params[name] is not None]

@@ -27,6 +27,8 @@ R = '26f065244f754b3aa853b649a21aaf66'
 J = 'e87104f76d7546ce8a46ac6b04c49c3c'
 HOST = 'metastudio.cn-north-4.myhuaweicloud.com'
 BASE = 'https://' + HOST
+# A readable file standing in for a CA bundle: the client checks that ca_path exists before any request.
+CA_PATH = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'private-ca.pem')
 JOB_URL = BASE + '/v1/%s/smart-live-rooms/%s/smart-live-jobs/%s' % (P, R, J)
 STOP_URL = JOB_URL + '/stop'
 LIST_URL = BASE + '/v1/%s/smart-live-jobs' % P
@@ -793,9 +795,9 @@ def test_app_user_id_with_leading_space_refused_before_any_call(rsps):
     (dict(), True),
     (dict(validate_certs=True), True),
     (dict(validate_certs=False), False),
-    (dict(ca_path='/etc/ssl/private-ca.pem'), '/etc/ssl/private-ca.pem'),
-    (dict(validate_certs=True, ca_path='/etc/ssl/private-ca.pem'), '/etc/ssl/private-ca.pem'),
-    (dict(validate_certs=False, ca_path='/etc/ssl/private-ca.pem'), False),
+    (dict(ca_path=CA_PATH), CA_PATH),
+    (dict(validate_certs=True, ca_path=CA_PATH), CA_PATH),
+    (dict(validate_certs=False, ca_path=CA_PATH), False),
 ])
 def test_tls_verification_setting(kwargs, verify):
     assert make_client(**kwargs).session.verify == verify
@@ -805,7 +807,7 @@ CA_BUNDLE_VARIABLES = ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE')
 
 
 @pytest.mark.parametrize('kwargs, verify', [
-    (dict(ca_path='/etc/ssl/private-ca.pem'), '/etc/ssl/private-ca.pem'),
+    (dict(ca_path=CA_PATH), CA_PATH),
     (dict(validate_certs=False), False),
     (dict(), True),
 ])
@@ -819,7 +821,7 @@ def test_verify_setting_reaches_the_transport(rsps, monkeypatch, kwargs, verify)
 
 @pytest.mark.parametrize('variable', CA_BUNDLE_VARIABLES)
 @pytest.mark.parametrize('kwargs, verify', [
-    (dict(ca_path='/etc/ssl/private-ca.pem'), '/etc/ssl/private-ca.pem'),
+    (dict(ca_path=CA_PATH), CA_PATH),
     (dict(validate_certs=False), False),
 ])
 def test_verify_setting_wins_over_ca_bundle_environment(rsps, monkeypatch, variable, kwargs, verify):
@@ -1034,3 +1036,32 @@ def test_redact_job_hides_rtc_signatures_and_the_callback_key():
                                  {'live_event_callback_config': None}, {'live_event_callback_config': {'key': None}}])
 def test_redact_job_leaves_jobs_without_secrets_alone(job):
     assert client.redact_job(job) == job
+
+
+def test_missing_ca_path_is_refused_before_any_call(rsps, tmp_path):
+    with pytest.raises(client.InvalidInputError) as info:
+        make_client(ca_path=str(tmp_path / 'no-such-ca.pem'))
+    assert 'ca_path' in info.value.msg
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize('rate_limit', [1e-12, 0.05, -1, 10000.5])
+def test_rate_limit_out_of_range_is_refused(rate_limit):
+    with pytest.raises(client.InvalidInputError) as info:
+        make_client(rate_limit=rate_limit)
+    assert 'rate_limit' in info.value.msg
+
+
+@pytest.mark.parametrize('endpoint', ['http://[::1', 'http://[127.0.0.1]:80', 'https://127.0.0.1]:443'])
+def test_malformed_endpoint_is_refused(endpoint):
+    with pytest.raises(client.InvalidInputError) as info:
+        make_client(endpoint=endpoint)
+    assert 'endpoint' in info.value.msg
+
+
+def test_get_answered_with_json_that_is_not_an_object(rsps):
+    rsps.add(responses.GET, JOB_URL, json=['not', 'a', 'job'], headers={'X-Request-Id': 'rid-list'})
+    with pytest.raises(client.MetaStudioError) as info:
+        make_client().show_job(R, J)
+    assert 'not an object' in info.value.msg
+    assert info.value.request_id == 'rid-list'

@@ -96,3 +96,8 @@ def test_select_auth_iam_endpoint_refused(endpoint):
     with pytest.raises(InvalidInputError) as info:
         metastudio.select_auth(params(iam_username='ops', iam_password='pw', iam_domain_name='acme', iam_endpoint=endpoint))
     assert 'iam_endpoint' in info.value.msg
+
+
+def test_domain_name_alone_does_not_choose_iam():
+    auth = metastudio.select_auth(params(access_key='AK', secret_key='SK', iam_domain_name='acme'))
+    assert isinstance(auth, AkSkAuth)
