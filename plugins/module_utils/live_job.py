@@ -80,10 +80,10 @@ def stop_read_job(client, result, check_mode=False):
     return result
 
 
-def stop_job(client, room_id, job_id, check_mode=False):
-    """Read one job and stop it unless it has already ended; return its result dict."""
+def read_job(client, room_id, job_id):
+    """The result dict of one job read on its own (ShowSmartLive), ready for stop_read_job."""
     read = client.show_job(room_id, job_id)
-    return stop_read_job(client, _job_result(room_id, job_id, read.body or {}, read.request_id), check_mode)
+    return _job_result(room_id, job_id, read.body or {}, read.request_id)
 
 
 def refresh(client, result):
@@ -185,8 +185,7 @@ class FleetStop(object):
                 job, request_id = listed[target]
                 result = _job_result(room_id, job_id, job, request_id)
             else:
-                read = self.client.show_job(room_id, job_id)
-                result = _job_result(room_id, job_id, read.body or {}, read.request_id)
+                result = read_job(self.client, room_id, job_id)
             stop_read_job(self.client, result, self.check_mode)
         except MetaStudioError as error:
             result.update(error.result)

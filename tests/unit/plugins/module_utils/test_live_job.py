@@ -19,6 +19,11 @@ J3 = 'c' * 32
 TERMINAL_OR_UNKNOWN = ['SUCCEED', 'FAILED', 'BLOCKED', 'CANCELED', 'SOMETHING_NEW', None]
 
 
+def stop_job(client, room_id, job_id, check_mode=False):
+    """Read one job and stop it unless it has ended, as FleetStop does for a job it did not list."""
+    return live_job.stop_read_job(client, live_job.read_job(client, room_id, job_id), check_mode)
+
+
 class FakeClient(object):
     """Answers show_job/stop_job/iter_pages from scripts keyed by job (or room), and records every call.
 
@@ -111,7 +116,7 @@ def running_result(job_id=J, room_id=R, state='PROCESSING'):
 @pytest.mark.parametrize('state', ['PROCESSING', 'WAITING'])
 def test_running_job_is_stopped(state):
     fake = FakeClient(shows={J: [ok(state, 'rid-show')]}, stops={J: [stopped('rid-stop')]})
-    result = live_job.stop_job(fake, R, J)
+    result = stop_job(fake, R, J)
     assert fake.calls == [('show', R, J), ('stop', R, J)]
     assert result['changed'] is True
     assert result['failed'] is False
@@ -125,7 +130,7 @@ def test_running_job_is_stopped(state):
 @pytest.mark.parametrize('state', TERMINAL_OR_UNKNOWN)
 def test_ended_or_unknown_job_is_left_alone(state):
     fake = FakeClient(shows={J: [ok(state, 'rid-show')]}, stops={J: [stopped()]})
-    result = live_job.stop_job(fake, R, J)
+    result = stop_job(fake, R, J)
     assert fake.names() == ['show']
     assert result['changed'] is False
     assert result['previous_state'] == state
@@ -135,7 +140,7 @@ def test_ended_or_unknown_job_is_left_alone(state):
 
 def test_job_read_with_empty_body_is_left_alone():
     fake = FakeClient(shows={J: [ApiResponse(200, None, 'rid-show')]}, stops={J: [stopped()]})
-    result = live_job.stop_job(fake, R, J)
+    result = stop_job(fake, R, J)
     assert fake.names() == ['show']
     assert result['changed'] is False
     assert result['state'] is None
@@ -145,7 +150,7 @@ def test_job_read_with_empty_body_is_left_alone():
 @pytest.mark.parametrize('state, changed', [('PROCESSING', True), ('WAITING', True), ('SUCCEED', False), (None, False)])
 def test_check_mode_never_stops(state, changed):
     fake = FakeClient(shows={J: [ok(state, 'rid-show')]}, stops={J: [stopped()]})
-    result = live_job.stop_job(fake, R, J, check_mode=True)
+    result = stop_job(fake, R, J, check_mode=True)
     assert fake.names() == ['show']
     assert result['changed'] is changed
     assert result['state'] == state
@@ -154,7 +159,7 @@ def test_check_mode_never_stops(state, changed):
 def test_refused_stop_of_a_job_that_ended_meanwhile_is_unchanged():
     fake = FakeClient(shows={J: [ok('PROCESSING', 'rid-show'), ok('SUCCEED', 'rid-reread')]},
                       stops={J: [state_error('rid-refused')]})
-    result = live_job.stop_job(fake, R, J)
+    result = stop_job(fake, R, J)
     assert fake.calls == [('show', R, J), ('stop', R, J), ('show', R, J)]
     assert result['changed'] is False
     assert result['failed'] is False
@@ -168,7 +173,7 @@ def test_refused_stop_of_a_job_still_running_raises_with_the_result():
     error = state_error()
     fake = FakeClient(shows={J: [ok('PROCESSING', 'rid-show'), ok('PROCESSING', 'rid-reread')]}, stops={J: [error]})
     with pytest.raises(MetaStudioError) as info:
-        live_job.stop_job(fake, R, J)
+        stop_job(fake, R, J)
     assert info.value is error
     assert fake.names() == ['show', 'stop', 'show']
     assert error.result['changed'] is False
@@ -183,7 +188,7 @@ def test_stop_that_may_have_been_applied_and_job_ended_is_changed(request_id, ex
     error = MetaStudioError('StopSmartLive failed with HTTP 503 (gave up after 5 retries)', status_code=503,
                             request_id=request_id, operation='StopSmartLive', maybe_applied=True)
     fake = FakeClient(shows={J: [ok('PROCESSING', 'rid-show'), ok('CANCELED', 'rid-reread')]}, stops={J: [error]})
-    result = live_job.stop_job(fake, R, J)
+    result = stop_job(fake, R, J)
     assert fake.names() == ['show', 'stop', 'show']
     assert result['changed'] is True
     assert result['state'] == 'CANCELED'
@@ -194,7 +199,7 @@ def test_stop_that_may_have_been_applied_and_job_still_running_raises_changed():
     error = MetaStudioError('StopSmartLive: no answer', operation='StopSmartLive', maybe_applied=True)
     fake = FakeClient(shows={J: [ok('PROCESSING', 'rid-show'), ok('PROCESSING', 'rid-reread')]}, stops={J: [error]})
     with pytest.raises(MetaStudioError) as info:
-        live_job.stop_job(fake, R, J)
+        stop_job(fake, R, J)
     assert info.value is error
     assert error.result['changed'] is True
 
@@ -204,7 +209,7 @@ def test_refused_credentials_are_raised_without_reading_again(status):
     error = MetaStudioError('StopSmartLive failed with HTTP %d' % status, status_code=status, error_code='APIG.0301')
     fake = FakeClient(shows={J: [ok('PROCESSING', 'rid-show'), ok('SUCCEED', 'rid-reread')]}, stops={J: [error]})
     with pytest.raises(MetaStudioError) as info:
-        live_job.stop_job(fake, R, J)
+        stop_job(fake, R, J)
     assert info.value is error
     assert fake.names() == ['show', 'stop']
     assert error.result == {}
@@ -215,7 +220,7 @@ def test_failed_re_read_raises_the_stop_error():
     read_error = MetaStudioError('ShowSmartLive failed with HTTP 500', status_code=500)
     fake = FakeClient(shows={J: [ok('PROCESSING', 'rid-show'), read_error]}, stops={J: [error]})
     with pytest.raises(MetaStudioError) as info:
-        live_job.stop_job(fake, R, J)
+        stop_job(fake, R, J)
     assert info.value is error
     assert fake.names() == ['show', 'stop', 'show']
 
@@ -224,7 +229,7 @@ def test_failed_first_read_is_raised_before_any_stop():
     read_error = MetaStudioError('ShowSmartLive failed with HTTP 400 MSS.00000003', status_code=400)
     fake = FakeClient(shows={J: [read_error]}, stops={J: [stopped()]})
     with pytest.raises(MetaStudioError) as info:
-        live_job.stop_job(fake, R, J)
+        stop_job(fake, R, J)
     assert info.value is read_error
     assert fake.names() == ['show']
 
