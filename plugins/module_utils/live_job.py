@@ -178,8 +178,8 @@ class FleetStop(object):
 
     def _settle(self, target, listed):
         room_id, job_id = target
-        result = dict(room_id=room_id, room_name=None, job_id=job_id, changed=False, failed=False, previous_state=None,
-                      state=None, job={}, request_id=None)
+        # What is known of the job if even its first read fails.
+        result = _job_result(room_id, job_id, {}, None)
         try:
             if target in listed:
                 job, request_id = listed[target]
