@@ -13,7 +13,7 @@ options:
   access_key:
     description:
       - Access key ID (AK) of a Huawei Cloud IAM user, used to sign each request with C(SDK-HMAC-SHA256).
-      - With O(secret_key), one of the two ways to authenticate; the other is O(auth_token).
+      - With O(secret_key), one of the three ways to authenticate; the others are O(auth_token) and O(iam_username).
       - If not set, the environment variable E(HUAWEICLOUD_SDK_AK) is used, then E(HW_ACCESS_KEY).
     type: str
     aliases: [ak]
@@ -62,17 +62,23 @@ options:
   project_id:
     description:
       - ID of the Huawei Cloud project that owns the live rooms and jobs.
-      - If not set, the environment variable E(HUAWEICLOUD_SDK_PROJECT_ID) is used, then E(HW_PROJECT_ID).
+      - Required. If not set, the environment variable E(HUAWEICLOUD_SDK_PROJECT_ID) is used, then E(HW_PROJECT_ID).
     type: str
-    required: true
   app_user_id:
     description:
       - Third-party user ID sent as the C(X-App-UserId) header, for accounts that start jobs on behalf of their own users.
       - Printable ASCII only.
     type: str
 notes:
-  - Give exactly one authentication method, counting values taken from environment variables
-    (O(access_key) and O(secret_key), optionally with O(security_token); or O(auth_token);
-    or O(iam_username), O(iam_password) and O(iam_domain_name)).
-  - Secrets (O(secret_key), O(security_token), O(auth_token), O(iam_password)) are never logged or returned.
+  - "Which authentication method is used: when the task gives any of O(access_key), O(secret_key),
+    O(security_token), O(auth_token), O(iam_username) or O(iam_password), the method is taken from the
+    task alone, and the task must give exactly one (access keys, optionally with O(security_token); or
+    O(auth_token); or O(iam_username) and O(iam_password)). Otherwise it comes from the environment, where
+    access keys (E(HUAWEICLOUD_SDK_AK)/E(HUAWEICLOUD_SDK_SK), then E(HW_ACCESS_KEY)/E(HW_SECRET_KEY)) come
+    first, then E(HW_AUTH_TOKEN), then E(HW_USER_NAME)/E(HW_USER_PASSWORD)."
+  - A method's values all come from the same place (the task or the environment), except O(iam_domain_name)
+    and O(iam_endpoint), settings that may come from the environment for a method given in the task.
+  - Every other option given in the task wins over its environment variables.
+  - Secrets (O(secret_key), O(security_token), O(auth_token), O(iam_password)) are never logged or returned,
+    whether they are given in the task or taken from the environment.
 '''

@@ -50,9 +50,28 @@ options:
       - Stop every V(WAITING) or V(PROCESSING) job of these rooms, each given by its room ID or its exact room name.
       - The running jobs of the project are listed once (C(ListSmartLiveJobs)), and that listing is the read
         before each stop, so a fleet costs one call per job plus one per 100 running jobs.
-      - Entries that match no running job are returned in RV(idle_rooms).
+      - Entries that match no running job are checked against the project's rooms (C(ListSmartLiveRooms), one
+        call per 100 rooms, only then): those of an existing room are returned in RV(idle_rooms), the others in
+        RV(unknown_rooms), which fail the task unless O(fail_on_unknown_rooms=false).
     type: list
     elements: str
+  fail_on_unknown_rooms:
+    description:
+      - Whether an entry of O(rooms) that names no existing room (by id or exact name) fails the task.
+      - A typo in a room name must not look like a room with nothing running, since the jobs of the room meant
+        still run. With V(false), such entries only give a warning.
+    type: bool
+    default: true
+  fail_on_missing:
+    description:
+      - Whether a job that the API does not know fails the task.
+      - The API answers C(ShowSmartLive) for a job id it does not know with HTTP 400 C(MSS.00000003) (or 404).
+        It answers the same for a mistyped id and for a job that ended and was then removed with its room, as a
+        C(TEMP) room is after its job ends. Such jobs get the outcome V(missing), never V(stopped).
+      - With V(false), missing jobs only give a warning, so that a teardown rerun after TEMP rooms were cleaned up
+        succeeds. A job that this task stopped and that can no longer be found afterwards is reported stopped.
+    type: bool
+    default: true
   all_rooms:
     description:
       - Stop every V(WAITING) or V(PROCESSING) job of the project, found with one listing as for O(rooms).
@@ -180,7 +199,8 @@ msg:
 request_id:
   description:
     - C(X-Request-Id) of the stop call that did the work; when nothing changed, of the last read of the job.
-  returned: success, for a single job
+    - On failure, of the call that failed; null when that call got no answer (every id stays in RV(request_ids)).
+  returned: always
   type: str
   sample: 6d3c7d0b3ad14b0e9f1f2c1f0a9b8c7d
 request_ids:
@@ -197,13 +217,22 @@ job_id:
   description: ID of the job.
   returned: for a single job
   type: str
+outcome:
+  description:
+    - What happened to the job; V(stopped) (this task stopped it, or in check mode would), V(unchanged)
+      (it had already ended), V(missing) (the API does not know it, see O(fail_on_missing)) or V(failed).
+  returned: for a single job
+  type: str
+  sample: stopped
 previous_state:
-  description: State of the job when the task first read it.
+  description: State of the job when the task first read it; null when the job could not be found.
   returned: for a single job
   type: str
   sample: PROCESSING
 state:
-  description: State of the job when the task last read it.
+  description:
+    - State of the job when the task last read it.
+    - Null when the job could not be found, also after this task stopped it and its TEMP room was cleaned up.
   returned: for a single job
   type: str
   sample: SUCCEED
@@ -236,6 +265,10 @@ results:
       returned: always
     job_id:
       description: ID of the job.
+      type: str
+      returned: always
+    outcome:
+      description: V(stopped), V(unchanged), V(missing) or V(failed), as for a single job.
       type: str
       returned: always
     changed:
@@ -275,8 +308,18 @@ results:
       type: str
       returned: when failed
 idle_rooms:
-  description: The entries of O(rooms) that matched no running job.
+  description: The entries of O(rooms) that name an existing room with no running job.
   returned: when O(rooms) is given
+  type: list
+  elements: str
+unknown_rooms:
+  description: The entries of O(rooms) that name no existing room, by id or exact name.
+  returned: when O(rooms) is given
+  type: list
+  elements: str
+missing:
+  description: IDs of the jobs that the API does not know (see O(fail_on_missing)).
+  returned: when several jobs are handled
   type: list
   elements: str
 stopped:
@@ -318,15 +361,34 @@ error_msg:
   type: str
 '''
 
-from ansible_collections.metastudio.cloud.plugins.module_utils.client import InvalidInputError, redact_job, validate_id
-from ansible_collections.metastudio.cloud.plugins.module_utils.live_job import FleetStop, diff_for, normalize_targets, state_after
-from ansible_collections.metastudio.cloud.plugins.module_utils.metastudio import MetaStudioModule
+from ansible_collections.metastudio.cloud.plugins.module_utils._endpoint import validate_id
+from ansible_collections.metastudio.cloud.plugins.module_utils._errors import InvalidInputError, MetaStudioError
+from ansible_collections.metastudio.cloud.plugins.module_utils._live_fleet import FleetStop
+from ansible_collections.metastudio.cloud.plugins.module_utils._live_jobs import (
+    classify_idle_rooms,
+    diff_for,
+    normalize_targets,
+    outcome,
+    state_after,
+)
+from ansible_collections.metastudio.cloud.plugins.module_utils._live_transform import redact_job
+from ansible_collections.metastudio.cloud.plugins.module_utils._module import MetaStudioModule
 
 MAX_WAIT_TIMEOUT = 7 * 24 * 3600
 
 # Per-job keys of a bulk result; the full job is returned only for a single job.
-BULK_RESULT_KEYS = ("room_id", "room_name", "job_id", "changed", "failed", "previous_state", "state", "request_id",
-                    "msg", "status_code", "error_code", "error_msg")
+BULK_RESULT_KEYS = ("room_id", "room_name", "job_id", "outcome", "changed", "failed", "previous_state", "state",
+                    "request_id", "msg", "status_code", "error_code", "error_msg")
+ERROR_KEYS = ("msg", "status_code", "error_code", "error_msg")
+
+
+def check_wait_options(params):
+    if not 0 <= params["wait_timeout"] <= MAX_WAIT_TIMEOUT:
+        raise InvalidInputError("wait_timeout must be between 0 and %d seconds (a week), got %r" % (
+            MAX_WAIT_TIMEOUT, params["wait_timeout"]))
+    # Written so that NaN is refused too.
+    if not params["wait_sleep"] > 0:
+        raise InvalidInputError("wait_sleep must be more than 0 seconds, got %r" % params["wait_sleep"])
 
 
 class LiveJobModule(MetaStudioModule):
@@ -339,20 +401,19 @@ class LiveJobModule(MetaStudioModule):
         rooms=dict(type="list", elements="str"),
         all_rooms=dict(type="bool", default=False),
         concurrency=dict(type="int", default=10),
+        fail_on_missing=dict(type="bool", default=True),
+        fail_on_unknown_rooms=dict(type="bool", default=True),
     )
     module_kwargs = dict(supports_check_mode=True)
     wait_options = True
 
     def validate(self):
         params = self.params
-        if not 0 <= params["wait_timeout"] <= MAX_WAIT_TIMEOUT:
-            raise InvalidInputError("wait_timeout must be between 0 and %d seconds (a week), got %r" % (
-                MAX_WAIT_TIMEOUT, params["wait_timeout"]))
-        # Written so that NaN is refused too.
-        if not params["wait_sleep"] > 0:
-            raise InvalidInputError("wait_sleep must be more than 0 seconds, got %r" % params["wait_sleep"])
+        check_wait_options(params)
         if not 1 <= params["concurrency"] <= 100:
             raise InvalidInputError("concurrency must be between 1 and 100, got %d" % params["concurrency"])
+        if params["job_id"] is not None and params["room_id"] is None:
+            raise InvalidInputError("job_id needs room_id, the room the job runs in")
         selectors = [name for name in ("room_id", "jobs", "rooms") if params[name] is not None]
         if params["all_rooms"]:
             selectors.append("all_rooms")
@@ -360,22 +421,19 @@ class LiveJobModule(MetaStudioModule):
             raise InvalidInputError(
                 "say which jobs to stop with exactly one of room_id (with job_id for one job), jobs, rooms, or "
                 "all_rooms=true; got %s" % (", ".join(selectors) or "none of them"))
-        if params["job_id"] is not None and params["room_id"] is None:
-            raise InvalidInputError("job_id needs room_id, the room the job runs in")
         if params["rooms"] is not None and not all(isinstance(room, str) and room.strip() for room in params["rooms"]):
             raise InvalidInputError("rooms must hold room ids or names, none of them empty")
-        if params["room_id"] is not None:
-            validate_id("room_id", params["room_id"])
-        if params["job_id"] is not None:
-            validate_id("job_id", params["job_id"])
+        for name in ("room_id", "job_id"):
+            if params[name] is not None:
+                validate_id(name, params[name])
         self.targets = normalize_targets(params["jobs"]) if params["jobs"] is not None else None
 
-    def build_client(self, pool_size=10):
-        return super(LiveJobModule, self).build_client(pool_size=self.params["concurrency"])
+    def pool_size(self):
+        return self.params["concurrency"]
 
     def run(self):
         params = self.params
-        fleet = FleetStop(self.client, concurrency=params["concurrency"], check_mode=self.check_mode,
+        fleet = FleetStop(self.transport, concurrency=params["concurrency"], check_mode=self.check_mode,
                           wait=params["wait"], wait_timeout=params["wait_timeout"], wait_sleep=params["wait_sleep"])
         if params["job_id"] is not None:
             return self.single_result(fleet.run([(params["room_id"], params["job_id"])])[0])
@@ -388,37 +446,84 @@ class LiveJobModule(MetaStudioModule):
 
     def single_result(self, result):
         result["job"] = redact_job(result["job"])
-        if self.ansible._diff:
+        result["outcome"] = outcome(result)
+        if self.diff_mode:
             result["diff"] = dict(before=dict(state=result["previous_state"]),
                                   after=dict(state=state_after(result, self.check_mode)))
-        if result.pop("failed"):
-            result["request_ids"] = self.request_ids()
-            self.ansible.fail_json(**result)
-        for key in ("msg", "status_code", "error_code", "error_msg"):
-            result.pop(key, None)
+        if result.pop("missing"):
+            if self.params["fail_on_missing"]:
+                result["failed"] = True
+            else:
+                result["warnings"] = [result.pop("msg")]
+        if not result["failed"]:
+            for key in ERROR_KEYS:
+                result.pop(key, None)
         return result
 
     def bulk_result(self, results, rooms=None):
+        by_outcome = dict((name, []) for name in ("stopped", "unchanged", "missing", "failed"))
+        for result in results:
+            result["outcome"] = outcome(result)
+            by_outcome[result["outcome"]].append(result["job_id"])
         summary = dict(
             changed=any(result["changed"] for result in results),
             results=[dict((key, result.get(key)) for key in BULK_RESULT_KEYS) for result in results],
-            stopped=[result["job_id"] for result in results if result["changed"] and not result["failed"]],
-            unchanged=[result["job_id"] for result in results if not result["changed"] and not result["failed"]],
-            failed_jobs=[result["job_id"] for result in results if result["failed"]],
+            stopped=by_outcome["stopped"], unchanged=by_outcome["unchanged"], missing=by_outcome["missing"],
+            failed_jobs=by_outcome["failed"],
         )
-        if rooms is not None:
-            seen = set(result["room_id"] for result in results) | set(result["room_name"] for result in results)
-            summary["idle_rooms"] = [room for room in dict.fromkeys(rooms) if room not in seen]
-        if self.ansible._diff:
+        if self.diff_mode:
             summary["diff"] = diff_for(results, self.check_mode)
-        if summary["failed_jobs"]:
-            failures = [result for result in results if result["failed"]]
-            summary["msg"] = "%d of %d jobs could not be confirmed stopped: %s" % (
-                len(failures), len(results), "; ".join("%s (%s)" % (result["job_id"], result["msg"]) for result in failures[:20]))
-            summary["request_ids"] = self.request_ids()
-            self.ansible.fail_json(**summary)
-        summary["msg"] = "%d stopped, %d already ended" % (len(summary["stopped"]), len(summary["unchanged"]))
+        problems = self.bulk_problems(results, summary)
+        if rooms is not None:
+            problems += self.room_problems(rooms, results, summary)
+        summary["msg"] = "; ".join([self.tally(summary)] + problems)
         return summary
+
+    def tally(self, summary):
+        counts = [("%d would be stopped" if self.check_mode else "%d stopped") % len(summary["stopped"]),
+                  "%d already ended" % len(summary["unchanged"])]
+        if summary["missing"]:
+            counts.append("%d not found" % len(summary["missing"]))
+        return ", ".join(counts)
+
+    def bulk_problems(self, results, summary):
+        """What fails the task (or only warns) among the job results; sets summary["failed"]."""
+        problems = []
+        failures = [result for result in results if result["failed"]]
+        if failures:
+            summary["failed"] = True
+            problems.append("%d of %d jobs could not be confirmed stopped: %s" % (
+                len(failures), len(results), "; ".join("%s (%s)" % (result["job_id"], result["msg"]) for result in failures[:20])))
+        missing = [result for result in results if result["missing"]]
+        if missing:
+            text = "%d jobs were not found (a wrong id, or a job removed with its TEMP room after it ended): %s" % (
+                len(missing), ", ".join("%s of room %s" % (result["job_id"], result["room_id"]) for result in missing[:20]))
+            if self.params["fail_on_missing"]:
+                summary["failed"] = True
+                problems.append(text + "; set fail_on_missing=false to accept them")
+            else:
+                summary.setdefault("warnings", []).append(text)
+        return problems
+
+    def room_problems(self, rooms, results, summary):
+        """Splits the rooms that matched no running job into idle and unknown ones; unknown ones fail the task
+        unless fail_on_unknown_rooms is false."""
+        try:
+            summary["idle_rooms"], summary["unknown_rooms"] = classify_idle_rooms(self.transport, rooms, results)
+        except MetaStudioError as error:
+            summary.update(failed=True, idle_rooms=[], unknown_rooms=[], status_code=error.status_code,
+                           error_code=error.error_code, error_msg=error.error_msg, request_id=error.request_id)
+            return ["the rooms could not be listed to tell rooms without running jobs from rooms that do not exist: %s"
+                    % error.msg]
+        if not summary["unknown_rooms"]:
+            return []
+        text = "no room has the id or name %s (a typo? any jobs of the room you meant still run)" % ", ".join(
+            repr(room) for room in summary["unknown_rooms"])
+        if self.params["fail_on_unknown_rooms"]:
+            summary["failed"] = True
+            return [text + "; set fail_on_unknown_rooms=false to only warn"]
+        summary.setdefault("warnings", []).append(text)
+        return []
 
 
 def main():

@@ -232,13 +232,13 @@ request_id:
   type: str
 '''
 
-import re
+from ansible_collections.metastudio.cloud.plugins.module_utils._endpoint import validate_id
+from ansible_collections.metastudio.cloud.plugins.module_utils._errors import InvalidInputError, MetaStudioError
+from ansible_collections.metastudio.cloud.plugins.module_utils._live_api import iter_jobs, show_job
+from ansible_collections.metastudio.cloud.plugins.module_utils._live_jobs import NOT_FOUND
+from ansible_collections.metastudio.cloud.plugins.module_utils._live_transform import STATE_PATTERN, redact_job
+from ansible_collections.metastudio.cloud.plugins.module_utils._module import MetaStudioModule
 
-from ansible_collections.metastudio.cloud.plugins.module_utils.client import InvalidInputError, redact_job, validate_id
-from ansible_collections.metastudio.cloud.plugins.module_utils.metastudio import MetaStudioModule
-
-# A state is one word of capitals; anything else (such as a comma) would change the API's filter.
-STATE_PATTERN = re.compile(r"^[A-Z][A-Z_]{0,31}$")
 PAGE_SIZE = 100
 
 
@@ -288,8 +288,8 @@ class LiveJobInfoModule(MetaStudioModule):
         extra_query = dict((name, params[name]) for name in ("create_since", "create_until") if params[name] is not None)
         jobs = []
         seen = set()
-        for job in self.client.iter_jobs(room_id=params["room_id"], states=self.states, room_name=params["room_name"],
-                                         page_size=PAGE_SIZE, extra_query=extra_query):
+        for job in iter_jobs(self.transport, room_id=params["room_id"], states=self.states, room_name=params["room_name"],
+                             page_size=PAGE_SIZE, extra_query=extra_query):
             if params["room_id"] is not None and not job.get("room_id"):
                 job["room_id"] = params["room_id"]
             key = (job.get("room_id"), job.get("job_id"))
@@ -300,7 +300,12 @@ class LiveJobInfoModule(MetaStudioModule):
         return dict(changed=False, jobs=jobs)
 
     def one_job(self, room_id, job_id):
-        job = self.client.show_job(room_id, job_id).body or {}
+        try:
+            job = show_job(self.transport, room_id, job_id).body or {}
+        except MetaStudioError as error:
+            if error.not_found:
+                raise error.derive(msg=NOT_FOUND % (job_id, room_id, error.msg))
+            raise
         if not job.get("room_id"):
             job["room_id"] = room_id
         if not job.get("job_id"):
