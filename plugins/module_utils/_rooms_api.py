@@ -10,6 +10,8 @@ Internal to the metastudio.cloud collection; may change in any release. Free of 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+from ansible_collections.metastudio.cloud.plugins.module_utils._endpoint import validate_id
+from ansible_collections.metastudio.cloud.plugins.module_utils._errors import InvalidInputError
 from ansible_collections.metastudio.cloud.plugins.module_utils._paginate import iter_pages
 
 # The API's largest page of rooms.
@@ -28,3 +30,21 @@ def iter_rooms(transport, query=None):
     for rooms, dummy in iter_room_pages(transport, query):
         for room in rooms:
             yield room
+
+
+def find_rooms_by_name(transport, room_name):
+    """The rooms whose name is exactly ``room_name``: the API's room_name filter is fuzzy, so it narrows
+    the listing and the exact match is made here."""
+    return [room for room in iter_rooms(transport, {"room_name": room_name}) if room.get("room_name") == room_name]
+
+
+def resolve_room_id(transport, room_id=None, room_name=None):
+    """The id of the room named by ``room_id`` or by its exact ``room_name``; None when no room has that
+    name. Two rooms with the name is an error naming both ids: room names are not unique in the API."""
+    if room_id is not None:
+        return validate_id("room_id", room_id)
+    rooms = find_rooms_by_name(transport, room_name)
+    if len(rooms) > 1:
+        raise InvalidInputError("room_name %r names %d rooms (%s): give room_id instead" % (
+            room_name, len(rooms), ", ".join(str(room.get("room_id")) for room in rooms)))
+    return rooms[0].get("room_id") if rooms else None
