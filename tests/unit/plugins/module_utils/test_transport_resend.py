@@ -180,16 +180,6 @@ def test_non_resendable_operation_is_resent_only_while_it_never_reached_the_serv
 
 @pytest.mark.parametrize('answer', faults(NEVER_REACHED))
 @pytest.mark.parametrize('operation', operations(resendable=False))
-def test_non_resendable_operation_is_retried_when_it_never_reached_the_service(operation, answer):
-    transport, sent, response = send(operation, [answer, answer, success_for(operation)])
-    assert len(sent) == 3
-    assert not isinstance(response, MetaStudioError), response
-    assert response.request_id == SUCCESS_REQUEST_ID
-    assert transport.retried == 2
-
-
-@pytest.mark.parametrize('answer', faults(NEVER_REACHED))
-@pytest.mark.parametrize('operation', operations(resendable=False))
 def test_non_resendable_operation_that_never_got_through_gives_up_without_maybe(operation, answer):
     transport, sent, error = send(operation, [answer])
     assert len(sent) == RETRIES + 1
@@ -199,9 +189,16 @@ def test_non_resendable_operation_that_never_got_through_gives_up_without_maybe(
     assert 'gave up after %d retries' % RETRIES in error.msg
 
 
-@pytest.mark.parametrize('answer', faults(dict(MAYBE_REACHED, **NEVER_REACHED)))
-@pytest.mark.parametrize('operation', operations(resendable=True))
-def test_resendable_operation_is_retried_after_any_fault(operation, answer):
+def retried_pairs():
+    """Every operation with each fault it is retried after: a fault that never reached the service for all,
+    any fault for those that may be resent."""
+    return [pytest.param(operation, answer, id='%s-%s' % (operation.name, fault))
+            for operation in OPERATIONS.values()
+            for fault, answer in sorted(dict(NEVER_REACHED, **(MAYBE_REACHED if operation.resendable else {})).items())]
+
+
+@pytest.mark.parametrize('operation, answer', retried_pairs())
+def test_operation_is_retried_after_a_fault_its_declaration_allows(operation, answer):
     transport, sent, response = send(operation, [answer, answer, success_for(operation)])
     assert len(sent) == 3
     assert not isinstance(response, MetaStudioError), response
