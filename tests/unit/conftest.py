@@ -16,7 +16,8 @@ def rsps():
 
 
 @pytest.fixture
-def no_http():
-    """HTTP mocked by responses with no answer registered: any request fails the test's count check."""
+def http():
+    """HTTP mocked by responses where registered answers need not all be used; a test that expects no
+    request registers none and checks that no call was made."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock

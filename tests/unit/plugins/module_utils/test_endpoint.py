@@ -118,7 +118,7 @@ def test_validate_id_accepts(good):
 
 
 @pytest.mark.parametrize('bad', ['../x', 'a/b', 'a?b', '%2e%2e', 'a\x00', ''])
-def test_bad_ids_refused_before_any_call(no_http, bad):
+def test_bad_ids_refused_before_any_call(http, bad):
     transport = make_transport()
     for call in (lambda: show_job(transport, R, bad), lambda: stop_job(transport, R, bad),
                  lambda: show_job(transport, bad, J), lambda: transport.call('ListSmartLive', room_id=bad)):
@@ -126,7 +126,7 @@ def test_bad_ids_refused_before_any_call(no_http, bad):
             call()
     with pytest.raises(InvalidInputError, match='project_id'):
         make_transport(project_id=bad)
-    assert len(no_http.calls) == 0
+    assert len(http.calls) == 0
 
 
 @PROPERTY_SETTINGS

@@ -515,13 +515,13 @@ def test_get_answered_with_json_that_is_not_an_object(rsps):
     (dict(rate_limit=10000.5), 'rate_limit'),
     (dict(rate_limit=10001), 'rate_limit'),
 ])
-def test_bad_settings_refused_before_any_call(no_http, kwargs, name):
+def test_bad_settings_refused_before_any_call(http, kwargs, name):
     timer = FakeTime()
     with pytest.raises(InvalidInputError, match=name) as info:
         make_transport(timer, **kwargs)
     assert name in info.value.msg
     assert timer.sleeps == []
-    assert len(no_http.calls) == 0
+    assert len(http.calls) == 0
 
 
 @pytest.mark.parametrize('kwargs', [dict(timeout=0.1), dict(timeout=3600), dict(retries=0), dict(retries=100),
@@ -541,11 +541,11 @@ def test_timeout_is_passed_to_requests(rsps):
     assert rsps.calls[0].request.req_kwargs['timeout'] == 7.5
 
 
-def test_missing_ca_path_is_refused_before_any_call(no_http, tmp_path):
+def test_missing_ca_path_is_refused_before_any_call(http, tmp_path):
     with pytest.raises(InvalidInputError) as info:
         make_transport(ca_path=str(tmp_path / 'no-such-ca.pem'))
     assert 'ca_path' in info.value.msg
-    assert len(no_http.calls) == 0
+    assert len(http.calls) == 0
 
 
 @pytest.mark.parametrize('kwargs, verify', [
