@@ -123,7 +123,7 @@ def test_derive_makes_a_new_error_and_leaves_the_first_alone(cls):
                 maybe_applied=True, result=dict(a=1))
     derived = error.derive(msg='second', result=dict(b=2))
     assert derived is not error
-    assert type(derived) is cls
+    assert derived.__class__ is cls
     assert (derived.msg, derived.result) == ('second', dict(b=2))
     assert (derived.status_code, derived.error_code, derived.error_msg, derived.request_id, derived.operation,
             derived.maybe_applied) == (400, 'E', 'm', 'rid', 'ShowSmartLive', True)
