@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import re
 import socket
+import ssl
 import struct
 import threading
 from http.client import IncompleteRead, RemoteDisconnected
@@ -33,6 +34,7 @@ from urllib3.exceptions import (
     NewConnectionError,
     ProtocolError,
     ReadTimeoutError,
+    SSLError,
 )
 
 from ansible_collections.metastudio.cloud.plugins.module_utils._errors import MetaStudioError
@@ -225,6 +227,19 @@ def test_non_resendable_operation_refused_by_the_api_is_not_sent_again(operation
     assert error.maybe_applied is False
     assert error.request_id == 'rid-no'
     assert 'may have been applied' not in error.msg
+
+
+@pytest.mark.xfail(strict=True, reason='every requests SSLError counts as never sent, also one that breaks the '
+                                       'connection after the request went out: such a call is reported not applied')
+@pytest.mark.parametrize('operation', operations(resendable=False))
+def test_tls_failure_after_the_request_went_out_may_have_been_applied(operation):
+    # A corrupted TLS record while the answer is read: the handshake was done and the request sent.
+    bad_record = requests.exceptions.SSLError(MaxRetryError(_POOL, '/', SSLError(ssl.SSLError(
+        1, '[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC] decryption failed or bad record mac (_ssl.c:2580)'))))
+    transport, sent, error = send(operation, [dict(body=bad_record), success_for(operation)])
+    assert len(sent) == 1
+    assert error.maybe_applied is True
+    assert 'may have been applied' in error.msg
 
 
 # -- the same faults from real sockets on the loopback interface --------------------------------------
