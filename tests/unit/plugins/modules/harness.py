@@ -27,14 +27,20 @@ class ModuleExit(Exception):
     """exit_json or fail_json was called: args[0] is the result, with failed set as Ansible would."""
 
 
-def run_module(module_class, args, check_mode=False, diff=False):
-    """The result of running ``module_class`` with ``args`` (connection options included by the caller)."""
+def run_module(module_class, args, check_mode=False, diff=False, masked=None):
+    """The result of running ``module_class`` with ``args`` (connection options included by the caller).
+
+    ``masked``, a set, receives the values the module would mask in its output (its no_log values).
+    """
     warnings = []
+    masked = set() if masked is None else masked
 
     def exit_json(self, **result):
+        masked.update(self.no_log_values)
         raise ModuleExit(dict(result, failed=False, warnings=warnings))
 
     def fail_json(self, msg, **result):
+        masked.update(self.no_log_values)
         raise ModuleExit(dict(result, msg=msg, failed=True, warnings=warnings))
 
     def warn(self, warning, *args, **kwargs):

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from ansible_collections.metastudio.cloud.plugins.modules.metastudio_live_job_info import LiveJobInfoModule
-from ansible_collections.metastudio.cloud.tests.unit.fakes import J, J2, J3, R, R2
-from ansible_collections.metastudio.cloud.tests.unit.plugins.modules.harness import CONNECTION, FakeApi, run_module
+from ansible_collections.metastudio.cloud.tests.unit.fakes import AK, BASE, J, J2, J3, P, R, R2, SK
+from ansible_collections.metastudio.cloud.tests.unit.plugins.modules.harness import CONNECTION, TOKEN, FakeApi, run_module
 
 KEY = 'callback-key-never-shown'
 
@@ -99,3 +99,31 @@ def test_check_mode_reads_as_usual(http):
     result = run(dict(), check_mode=True)
     assert (result['failed'], result['changed']) == (False, False)
     assert [job['job_id'] for job in result['jobs']] == [J]
+
+
+ENVIRONMENT = dict(HUAWEICLOUD_SDK_AK=AK, HUAWEICLOUD_SDK_SK=SK, HW_PROJECT_ID=P, HW_METASTUDIO_ENDPOINT=BASE)
+
+
+def test_credentials_from_the_environment_are_used_and_masked(http, monkeypatch):
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    FakeApi(http, jobs=[a_job(J)])
+    masked = set()
+    result = run_module(LiveJobInfoModule, dict(), masked=masked)
+    assert result['failed'] is False
+    assert http.calls[0].request.headers['Authorization'].startswith('SDK-HMAC-SHA256 Access=%s,' % AK)
+    assert 'X-Auth-Token' not in http.calls[0].request.headers
+    # The secret key never went through the argument spec, yet it is masked in the output.
+    assert SK in masked
+
+
+def test_credentials_given_in_the_task_win_over_the_environment(http, monkeypatch):
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    FakeApi(http, jobs=[a_job(J)])
+    masked = set()
+    result = run_module(LiveJobInfoModule, dict(auth_token=TOKEN), masked=masked)
+    assert result['failed'] is False
+    assert http.calls[0].request.headers['X-Auth-Token'] == TOKEN
+    assert 'Authorization' not in http.calls[0].request.headers
+    assert {TOKEN, SK} <= masked
