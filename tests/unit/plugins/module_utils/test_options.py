@@ -66,8 +66,6 @@ def test_auth_refused(given, message):
     assert message in info.value.msg
 
 
-@pytest.mark.xfail(strict=True, reason='a security_token given in the task beside auth_token is silently dropped; '
-                                       'before the restructure it was refused as not belonging to a token')
 def test_security_token_with_a_token_in_the_task_is_refused():
     with pytest.raises(InvalidInputError, match='security_token'):
         auth_of(security_token='ST', auth_token='TOKEN')
@@ -159,13 +157,25 @@ def test_auth_precedence(environ, given, kind, values):
     assert found == values
 
 
-def test_environment_values_do_not_mix_into_the_method_of_the_task():
-    # Temporary keys come whole from one place: a security token in the environment is not added to task keys.
+def test_a_security_token_goes_with_the_secret_key_it_was_issued_for():
+    # Keys given whole in the task are not paired with a security token from the environment.
     auth = auth_of(dict(HUAWEICLOUD_SDK_SECURITY_TOKEN='ENV-ST', **ENV_KEYS), **KEYS)
     assert (auth.access_key, auth.secret_key, auth.security_token) == ('AK', 'SK', None)
-    # And half of a method in the task is not completed from the environment.
-    with pytest.raises(InvalidInputError, match='secret_key is missing'):
-        auth_of(ENV_KEYS, access_key='AK')
+    # A secret key from the environment brings its security token along.
+    auth = auth_of(dict(HUAWEICLOUD_SDK_SECURITY_TOKEN='ENV-ST', **ENV_KEYS), access_key='AK')
+    assert (auth.access_key, auth.secret_key, auth.security_token) == ('AK', ENV_KEYS['HUAWEICLOUD_SDK_SK'], 'ENV-ST')
+    # A security token given in the task is used whatever else the task gives.
+    auth = auth_of(dict(HUAWEICLOUD_SDK_SECURITY_TOKEN='ENV-ST', **ENV_KEYS), security_token='ST', **KEYS)
+    assert auth.security_token == 'ST'
+
+
+def test_the_method_of_the_task_is_completed_from_its_own_environment_variables():
+    # The task names the method; its values the task leaves out come from that method's variables only.
+    auth = auth_of(dict(HW_USER_PASSWORD='env-pw', HW_DOMAIN_NAME='acme', HW_AUTH_TOKEN='ENV-TOKEN', **ENV_KEYS),
+                   iam_username='ops')
+    assert isinstance(auth, IamPasswordAuth) and (auth.username, auth.password) == ('ops', 'env-pw')
+    with pytest.raises(InvalidInputError, match='iam_password is missing'):
+        auth_of(dict(HW_AUTH_TOKEN='ENV-TOKEN', **ENV_KEYS), iam_username='ops')
 
 
 def test_iam_account_and_endpoint_may_come_from_the_environment():

@@ -485,8 +485,6 @@ def test_success_with_json_body(rsps):
     assert answer.request_id is None
 
 
-@pytest.mark.xfail(strict=True, reason='_send takes every status below 400 for success, though _operations declares '
-                                       'that only 2xx answers are: a redirected stop is reported done')
 @pytest.mark.parametrize('status', [301, 302, 307])
 def test_redirect_is_not_taken_for_success(rsps, status):
     # An endpoint given as http:// behind a gateway that redirects to https:// answers every call so.

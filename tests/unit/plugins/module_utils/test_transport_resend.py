@@ -229,8 +229,6 @@ def test_non_resendable_operation_refused_by_the_api_is_not_sent_again(operation
     assert 'may have been applied' not in error.msg
 
 
-@pytest.mark.xfail(strict=True, reason='every requests SSLError counts as never sent, also one that breaks the '
-                                       'connection after the request went out: such a call is reported not applied')
 @pytest.mark.parametrize('operation', operations(resendable=False))
 def test_tls_failure_after_the_request_went_out_may_have_been_applied(operation):
     # A corrupted TLS record while the answer is read: the handshake was done and the request sent.

@@ -182,8 +182,6 @@ def test_lost_stop_of_a_job_still_running_fails_changed_with_the_stop_error(http
     assert result['msg'].startswith('StopSmartLive failed with HTTP 503 MSS.00000004: busy')
 
 
-@pytest.mark.xfail(strict=True, reason='the transport takes a 3xx answer for success: a stop that was redirected, '
-                                       'not carried out, is reported stopped while the job still runs')
 def test_redirected_stop_is_not_reported_stopped(http):
     api = FakeApi(http, jobs=[running()], faults={('StopSmartLive', J): (302, None)})
     result = run(dict(room_id=R, job_id=J, wait=False))
