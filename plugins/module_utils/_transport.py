@@ -48,9 +48,10 @@ DEFAULT_RATE_LIMIT = 200
 # Slower than one call every ten seconds is a mistake, not a pace.
 MIN_RATE_LIMIT = 0.1
 RETRYABLE_STATUSES = (429, 500, 502, 503, 504)
-# TLS failures that can only happen in the handshake, before the request is sent.
-HANDSHAKE_FAILURES = ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "hostname", "WRONG_VERSION_NUMBER",
-                      "HANDSHAKE", "handshake", "TLSV1_ALERT", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE")
+# TLS failures that can only happen while the connection is set up (the CA bundle, the handshake, the
+# certificate), before the request is sent.
+HANDSHAKE_FAILURES = ("CERTIFICATE", "certificate", "X509", "PEM", "hostname", "WRONG_VERSION_NUMBER", "HANDSHAKE",
+                      "handshake", "TLSV1_ALERT", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE")
 NOT_RESENT = " (it may have been applied, so it was not sent again: %s cannot be repeated safely)"
 
 
