@@ -77,7 +77,7 @@ notes:
     access keys (E(HUAWEICLOUD_SDK_AK)/E(HUAWEICLOUD_SDK_SK), then E(HW_ACCESS_KEY)/E(HW_SECRET_KEY)) come
     first, then E(HW_AUTH_TOKEN), then E(HW_USER_NAME)/E(HW_USER_PASSWORD)."
   - Each value of the method chosen is the one given in the task, else that of its environment variable. A
-    security token goes with the secret key it was issued for: it comes from where O(secret_key) came from,
+    security token goes with the secret key it was issued for, so it comes from where O(secret_key) came from,
     unless the task gives one.
   - Every other option given in the task wins over its environment variables.
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(iam_password)) are never logged or returned,
