@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl
 
 from .behaviour import BehaviourError
 from .faults import FaultError
-from .model import END_STATES, SeedError
+from .model import END_STATES
+from .seed import SeedError
 from .timeutil import parse_rfc3339
 
 PREFIX = "/_emulator"
