@@ -7,6 +7,8 @@ __metaclass__ = type
 
 import json
 
+from .routes import OPERATIONS
+
 
 class BehaviourError(ValueError):
     pass
@@ -46,6 +48,20 @@ def _text(value):
     return value
 
 
+def rate_limits(value):
+    """null (none), "reference" (each API's documented limit) or {operation or "*": calls per second or null}."""
+    if value is None or value == "reference":
+        return value
+    if not isinstance(value, dict):
+        raise BehaviourError("must be null, \"reference\" or an object of operation (or \"*\") to calls per second")
+    for name, rate in value.items():
+        if name != "*" and name not in OPERATIONS:
+            raise BehaviourError("has unknown operation %r; known: *, %s" % (name, ", ".join(OPERATIONS)))
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0):
+            raise BehaviourError("must give %s a number > 0 or null" % name)
+    return dict(value)
+
+
 def _flag(value):
     if not isinstance(value, bool):
         raise BehaviourError("must be true or false")
@@ -75,7 +91,8 @@ BEHAVIOURS = {
     "token_ttl_seconds": (86400, _number(positive=True), "lifetime of tokens issued by POST /v3/auth/tokens"),
     "rate_limit_per_second": (None, _number(nullable=True, positive=True), "per-operation throttling (null = off)"),
     "rate_limit_burst": (None, _number(nullable=True, positive=True), "token bucket size (null = the rate)"),
-    "throttle_retry_after_seconds": (None, _number(nullable=True), "Retry-After on 429 (null = no header)"),
+    "rate_limits": (None, rate_limits, "per-API limits for every project: null, \"reference\" or {operation: rate}"),
+    "throttle_retry_after_seconds": (1, _number(nullable=True), "Retry-After on 429 (null = no header)"),
     "latency_ms": (0, _number(), "delay added to every API call"),
 }
 

@@ -91,7 +91,7 @@ class Emulator:
             self.calls.clear()
             self.clock.reset()
             self.behaviour = behaviour_module.defaults()
-            self.throttle.configure(None, None)
+            self.throttle.reset()
 
     def seed(self, document):
         return seed_module.seed(self.store, document)
@@ -105,7 +105,7 @@ class Emulator:
             merged = dict(self.behaviour)
             merged.update(cleaned)
             self.behaviour = merged
-            self.throttle.configure(merged["rate_limit_per_second"], merged["rate_limit_burst"])
+            self.throttle.reset()
         return dict(merged)
 
     def add_fault(self, spec):

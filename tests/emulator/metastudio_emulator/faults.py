@@ -138,31 +138,27 @@ class FaultBook:
 
 
 class Throttle:
-    """One token bucket per operation, refilled from a monotonic clock."""
+    """Token buckets by key (project, operation), refilled from a monotonic clock."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._buckets = {}
-        self.rate = None
-        self.burst = None
 
-    def configure(self, rate, burst):
+    def reset(self):
         with self._lock:
-            self.rate = rate
-            self.burst = burst if burst is not None else rate
             self._buckets = {}
 
-    def allow(self, operation):
-        rate = self.rate
+    def allow(self, key, rate, burst=None):
+        """Take one call from the bucket of `key` holding up to `burst` (default `rate`) calls."""
         if rate is None:
             return True
         with self._lock:
-            capacity = max(1.0, float(self.burst))
+            capacity = max(1.0, float(burst if burst is not None else rate))
             moment = time.monotonic()
-            tokens, last = self._buckets.get(operation, (capacity, moment))
+            tokens, last = self._buckets.get(key, (capacity, moment))
             tokens = min(capacity, tokens + (moment - last) * rate)
             if tokens >= 1.0:
-                self._buckets[operation] = (tokens - 1.0, moment)
+                self._buckets[key] = (tokens - 1.0, moment)
                 return True
-            self._buckets[operation] = (tokens, moment)
+            self._buckets[key] = (tokens, moment)
             return False

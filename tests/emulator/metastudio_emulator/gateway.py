@@ -9,7 +9,7 @@ __metaclass__ = type
 import uuid
 from http.server import BaseHTTPRequestHandler
 
-from . import signing
+from . import routes, signing
 from .replies import JSON_TYPE, Reply, apig_error, auth_refused, html_page, mss_error, service_error, to_json_bytes
 from .timeutil import format_rfc3339
 
@@ -93,8 +93,35 @@ def _access_key_of(authorization):
         return None
 
 
-def throttled(emulator, request):
-    rate = emulator.throttle.rate
+def rate_limit(emulator, project_id, route):
+    """(calls per second, burst) for this API in this project; (None, None) when it is not throttled.
+
+    A project's own `rate_limits` (seed) win over the `rate_limits` behaviour, which wins over
+    `rate_limit_per_second` (one rate for every API, with `rate_limit_burst`)."""
+    project = emulator.store.projects.get(project_id) if project_id else None
+    limits = project.rate_limits if project is not None and project.rate_limits is not None else None
+    if limits is None:
+        limits = emulator.behaviour["rate_limits"]
+    if limits == "reference":
+        return routes.REFERENCE_RATES[route.operation], None
+    if isinstance(limits, dict):
+        for key in (route.operation, "*"):
+            if key in limits:
+                return limits[key], None
+    return emulator.behaviour["rate_limit_per_second"], emulator.behaviour["rate_limit_burst"]
+
+
+def throttle(emulator, request, route):
+    """The gateway's 429 when this call is over its API's limit in its project, else None."""
+    project_id = request.log["project_id"]
+    rate, burst = rate_limit(emulator, project_id, route)
+    if emulator.throttle.allow((project_id, route.operation), rate, burst):
+        return None
+    return throttled(emulator, request, rate)
+
+
+def throttled(emulator, request, rate):
+    """429 APIG.0308 as the gateway sends it; the throttling fault answers with this too."""
     limit = int(rate) if float(rate).is_integer() else rate
     reply = apig_error(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit, "
                                          "limit:%s, time:1 second" % limit, request.request_id)
@@ -104,7 +131,8 @@ def throttled(emulator, request):
     return reply
 
 
-def fault_reply(fault, request, real_reply):
+def fault_reply(emulator, route, fault, request, real_reply):
+    """The answer an answer-replacing fault gives instead of (or after) the real one."""
     spec = fault.spec
     kind = fault.kind
     if kind == "reset":
@@ -118,6 +146,10 @@ def fault_reply(fault, request, real_reply):
         cut = max(1, len(body) // 2)
         return Reply(200, body[:cut], JSON_TYPE, action="truncated", announced_length=len(body))
     status = spec["status"]
+    if status == 429 and not spec["error_code"]:
+        # Throttling faults answer as the gateway's rate limit does, with this API's limit.
+        rate = rate_limit(emulator, request.log["project_id"], route)[0]
+        return throttled(emulator, request, rate if rate is not None else routes.REFERENCE_RATES[route.operation])
     default_code, default_msg = FAULT_STATUS_ERRORS.get(
         status, ("MSS.00000004", "Internal Error") if status >= 500 else ("MSS.00000003", "Invalid parameter"))
     return service_error(status, spec["error_code"] or default_code, spec["error_msg"] or default_msg,

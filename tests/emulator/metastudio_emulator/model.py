@@ -59,6 +59,8 @@ class Project:
         self.project_id = project_id
         self.name = name
         self.domain_id = None
+        # None: the behaviours decide; else a `rate_limits` value for this project only.
+        self.rate_limits = None
 
 
 class Credential:

@@ -26,15 +26,16 @@ def process(emulator, request):
     latency_ms = emulator.behaviour["latency_ms"]
     if latency_ms:
         time.sleep(latency_ms / 1000.0)
-    if not emulator.throttle.allow(route.operation):
+    refused = gateway.throttle(emulator, request, route)
+    if refused is not None:
         log["throttled"] = True
-        return gateway.throttled(emulator, request)
+        return refused
     answer_fault = _fire_faults(emulator, route.operation, params, log)
     if answer_fault is not None and answer_fault.spec["apply"] == "before":
-        return gateway.fault_reply(answer_fault, request, None)
+        return gateway.fault_reply(emulator, route, answer_fault, request, None)
     reply = _authenticated_call(emulator, route, request, params)
     if answer_fault is not None:
-        return gateway.fault_reply(answer_fault, request, reply)
+        return gateway.fault_reply(emulator, route, answer_fault, request, reply)
     return reply
 
 

@@ -12,8 +12,11 @@ from collections import namedtuple
 
 from . import iam, jobs, rooms
 
-# status: the success status, or the name of the behaviour that chooses it.
-Route = namedtuple("Route", "method template operation handler changes_state status")
+# status: the success status, or the name of the behaviour that chooses it; rate: the gateway's documented
+# calls per second for this API and project (None: the gateway's default).
+Route = namedtuple("Route", "method template operation handler changes_state status rate")
+# The gateway's default limit per API, where the reference gives none for an operation.
+DEFAULT_RATE = 200
 IAM_OPERATION = "KeystoneCreateUserTokenByPassword"
 _ROOMS = "/v1/{project_id}/smart-live-rooms"
 _ROOM = _ROOMS + "/{room_id}"
@@ -21,17 +24,18 @@ _JOBS = _ROOM + "/smart-live-jobs"
 _JOB = _JOBS + "/{job_id}"
 
 ROUTES = (
-    Route("GET", _JOB, "ShowSmartLive", jobs.show_smart_live, False, 200),
-    Route("POST", _JOB + "/stop", "StopSmartLive", jobs.stop_smart_live, True, 200),
-    Route("GET", _JOBS, "ListSmartLive", jobs.list_smart_live, False, 200),
-    Route("GET", "/v1/{project_id}/smart-live-jobs", "ListSmartLiveJobs", jobs.list_smart_live_jobs, False, 200),
-    Route("POST", _JOBS, "StartSmartLive", jobs.start_smart_live, True, 202),
-    Route("GET", _ROOM, "ShowSmartLiveRoom", rooms.show_smart_live_room, False, 200),
-    Route("GET", _ROOMS, "ListSmartLiveRooms", rooms.list_smart_live_rooms, False, 200),
-    Route("POST", _JOB + "/command", "ExecuteSmartLiveCommand", jobs.execute_smart_live_command, False, 200),
-    Route("POST", "/v3/auth/tokens", IAM_OPERATION, iam.create_token, False, 201),
+    Route("GET", _JOB, "ShowSmartLive", jobs.show_smart_live, False, 200, None),
+    Route("POST", _JOB + "/stop", "StopSmartLive", jobs.stop_smart_live, True, 200, None),
+    Route("GET", _JOBS, "ListSmartLive", jobs.list_smart_live, False, 200, None),
+    Route("GET", "/v1/{project_id}/smart-live-jobs", "ListSmartLiveJobs", jobs.list_smart_live_jobs, False, 200, None),
+    Route("POST", _JOBS, "StartSmartLive", jobs.start_smart_live, True, 202, 4),
+    Route("GET", _ROOM, "ShowSmartLiveRoom", rooms.show_smart_live_room, False, 200, 20),
+    Route("GET", _ROOMS, "ListSmartLiveRooms", rooms.list_smart_live_rooms, False, 200, 20),
+    Route("POST", _JOB + "/command", "ExecuteSmartLiveCommand", jobs.execute_smart_live_command, False, 200, None),
+    Route("POST", "/v3/auth/tokens", IAM_OPERATION, iam.create_token, False, 201, None),
 )
 OPERATIONS = tuple(route.operation for route in ROUTES)
+REFERENCE_RATES = dict((route.operation, route.rate or DEFAULT_RATE) for route in ROUTES)
 STATE_CHANGING = frozenset(route.operation for route in ROUTES if route.changes_state)
 _SPLIT = tuple((route, route.template.split("/")[1:]) for route in ROUTES)
 

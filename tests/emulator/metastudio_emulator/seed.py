@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import secrets
 
+from .behaviour import BehaviourError, rate_limits
 from .model import (ALL_JOB_STATES, AUTO_END_STATES, FUTURE_STATE_PATTERN, PROCESSING, ROOM_TYPES, WAITING,
                     Credential, Token, User, new_access_key, new_id, new_secret_key, new_token)
 from .timeutil import format_rfc3339, parse_rfc3339
@@ -43,8 +44,7 @@ class _Seeding:
         result = {"projects": [], "credentials": [], "users": [], "tokens": [], "rooms": [], "jobs": []}
         created_projects = result["projects"]
         for index, item in enumerate(_items(document, "projects")):
-            project_id = _opt_text(item, "project_id", "projects", index) or new_id()
-            self.store.ensure_project(project_id, _opt_text(item, "name", "projects", index), created_projects)
+            self._seed_project(item, index, created_projects)
         for index, item in enumerate(_items(document, "credentials")):
             result["credentials"].append(self._seed_credential(item, index, now, created_projects))
         for index, item in enumerate(_items(document, "users")):
@@ -61,6 +61,15 @@ class _Seeding:
         if generate is not None:
             self._generate(generate, now, created_projects, result)
         return result
+
+    def _seed_project(self, item, index, created_projects):
+        project_id = _opt_text(item, "project_id", "projects", index) or new_id()
+        project = self.store.ensure_project(project_id, _opt_text(item, "name", "projects", index), created_projects)
+        if "rate_limits" in item:
+            try:
+                project.rate_limits = rate_limits(item["rate_limits"])
+            except BehaviourError as error:
+                raise SeedError("projects[%d].rate_limits %s" % (index, error)) from error
 
     def _default_project(self, created_projects):
         if self.store.projects:
