@@ -34,7 +34,8 @@ def redact_header(name, value):
 
 def redact_query_value(name, value):
     lowered = name.lower()
-    if any(word in lowered for word in _SECRET_WORDS) or lowered in ("auth_key", "signature", "sk"):
+    if (any(word in lowered for word in _SECRET_WORDS) or lowered in ("key", "keys", "sk")
+            or any(word in lowered for word in ("auth_key", "stream_key", "signature", "callback_key"))):
         return REDACTED
     return value
 

@@ -130,23 +130,45 @@ class Emulator:
         shown = job.render(now)
         shown.update({"project_id": job.project_id, "app_user_id": job.app_user_id,
                       "room_type": job.room.room_type, "stopping": job.stopping,
-                      "stop_effective_time": format_rfc3339(job.stop_at, fraction=True) if job.stopping else None})
+                      "stop_effective_time": format_rfc3339(job.stop_at, fraction=True) if job.stopping else None,
+                      "room_deleted": job.room.room_id not in self.store.rooms,
+                      "commands": [dict(command) for command in job.commands]})
         return shown
 
-    def raw_jobs(self, project_id=None):
+    def _raw_all(self, table, render, project_id):
         now = self.clock.now()
         with self.store.lock:
-            jobs = sorted(self.store.jobs.values(), key=lambda job: job.seq)
-            return [self._raw_job(job, now) for job in jobs if project_id is None or job.project_id == project_id]
+            entries = sorted(table.values(), key=lambda entry: entry.seq)
+            return [render(entry, now) for entry in entries if project_id is None or entry.project_id == project_id]
+
+    def raw_jobs(self, project_id=None):
+        return self._raw_all(self.store.jobs, self._raw_job, project_id)
+
+    def _raw_one(self, table, render, key):
+        now = self.clock.now()
+        with self.store.lock:
+            entry = table.get(key)
+            return None if entry is None else render(entry, now)
 
     def raw_job(self, job_id):
-        now = self.clock.now()
-        with self.store.lock:
-            job = self.store.jobs.get(job_id)
-            return None if job is None else self._raw_job(job, now)
+        return self._raw_one(self.store.jobs, self._raw_job, job_id)
 
-    def end_job(self, job_id, state="SUCCEED", error_info=None, block_reason=None):
-        """End a job on its own now; None if unknown, False if it had already ended."""
+    def _raw_room(self, room, now):
+        for job in room.jobs:
+            job.settle(now)
+        shown = room.render_full()
+        shown["job_ids"] = [job.job_id for job in room.jobs]
+        return shown
+
+    def raw_rooms(self, project_id=None):
+        """Every room as show gives it (secrets in clear), with its job ids; cleaned-up TEMP rooms included."""
+        return self._raw_all(self.store.rooms, self._raw_room, project_id)
+
+    def raw_room(self, room_id):
+        return self._raw_one(self.store.rooms, self._raw_room, room_id)
+
+    def end_job(self, job_id, state="SUCCEED", error_info=None, block_reason=None, after_seconds=None):
+        """End a job on its own now (or `after_seconds` from now); None if unknown, False if it had already ended."""
         now = self.clock.now()
         with self.store.lock:
             job = self.store.jobs.get(job_id) if job_id is not None else None
@@ -155,7 +177,10 @@ class Emulator:
             job.settle(now)
             if job.ended:
                 return False
-            job.finish(now, state, error_info, block_reason)
+            if after_seconds:
+                job.schedule_auto_end(now + after_seconds, state, error_info, block_reason)
+            else:
+                job.finish(now, state, error_info, block_reason)
             return self._raw_job(job, now)
 
     # --- API calls -------------------------------------------------------------

@@ -65,8 +65,8 @@ def validate_fault(spec):
     apply_when = spec.get("apply", "before")
     if apply_when not in ("before", "after"):
         raise FaultError("apply must be \"before\" or \"after\"")
-    if apply_when == "after" and kind not in ANSWER_KINDS:
-        raise FaultError("apply=after only makes sense for kinds %s" % ", ".join(ANSWER_KINDS))
+    if apply_when == "after" and kind not in ANSWER_KINDS + ("latency",):
+        raise FaultError("apply=after only makes sense for kinds %s" % ", ".join(ANSWER_KINDS + ("latency",)))
     status = spec.get("status", 502 if kind == "html" else 500)
     if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
         raise FaultError("status must be an integer in 400..599")

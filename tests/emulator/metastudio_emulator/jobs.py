@@ -1,18 +1,17 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Live job operations: show, list, start, stop and control. They return documents and raise domain errors."""
+"""Live job operations: show, list, start and stop. They return documents and raise domain errors."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from .errors import InvalidParameter, StateNotAllowed, ValidationFailed
-from .lookup import find_job, find_room, job_visible, room_visible
-from .model import ALL_JOB_STATES, PROCESSING, WAITING, new_id
-from .queries import body_object, choice_param, list_param, page_params, time_param
+import copy
 
-COMMANDS = ("INSERT_PLAY_SCRIPT", "INSERT_PLAY_AUDIO", "REWRITE_PLAY_SCRIPT", "REWRITE_INTERACTION_RULES",
-            "GET_CURRENT_PLAYING_SCRIPTS", "GET_LIVE_JOB_CONFIG_INFO", "SHOW_LAYER", "REFRESH_OUTPUT_URL",
-            "CLEAN_UP_INSERT_COMMAND", "RESET_EXIT_CONFIG")
+from .errors import Refused, StateNotAllowed
+from .lookup import find_job, find_room, job_visible, room_visible, settle_room
+from .model import ALL_JOB_STATES, PROCESSING, WAITING
+from .queries import body_object, choice_param, list_param, page_params, time_param
+from .validation import start_body
 SORT_ORDERS = {
     "create_time": lambda job: (int(job.created), job.seq),
     "update_time": lambda job: (int(job.lastupdate), job.seq),
@@ -48,7 +47,7 @@ def _job_filter(query, room_scoped):
             return False
         # Compare at the one-second precision that create_time is shown with.
         created = int(job.created)
-        return not ((since is not None and created < since) or (until is not None and created > until))
+        return not ((since is not None and created < int(since)) or (until is not None and created > until))
     return wanted
 
 
@@ -68,33 +67,52 @@ def _list_jobs(emulator, request, params, room_scoped):
         matches = []
         for job in candidates:
             job.settle(now)
-            if job_visible(emulator, job, app_user) and room_visible(emulator, job.room) and wanted(job):
+            if job_visible(emulator, job, app_user, now) and room_visible(emulator, job.room, now) and wanted(job):
                 matches.append(job)
         matches.sort(key=SORT_ORDERS[sort_key], reverse=descending)
         page = [job.render(now) for job in matches[offset:offset + limit]]
     return {"count": len(matches), "smart_live_jobs": page}
 
 
+def _check_room_free(emulator, room, single_job):
+    """Refuse a start in a room with a running job when single_job_in_room (or the behaviour) says so."""
+    behaviour = emulator.behaviour
+    if not any(not job.ended for job in room.jobs):
+        return
+    if single_job or behaviour["busy_room_start"] == "refused":
+        raise Refused(behaviour["busy_room_error_status"], behaviour["busy_room_error_code"],
+                      behaviour["busy_room_error_msg"])
+
+
+def _schedule_start(emulator, job, now, exit_hours):
+    behaviour = emulator.behaviour
+    job.processing_at = now + behaviour["start_delay_seconds"]
+    job.limit_duration = exit_hours
+    outcome = behaviour["started_job_outcome"]
+    if outcome != PROCESSING:
+        # The job ends while starting, before it ever reaches PROCESSING.
+        job.processing_at = None
+        job.schedule_auto_end(now + behaviour["start_delay_seconds"], outcome)
+    elif exit_hours:
+        job.schedule_auto_end(job.processing_at + exit_hours * 3600, "SUCCEED")
+    job.settle(now)
+
+
 def start_smart_live(emulator, request, params):
     body = body_object(request)
-    exit_hours = 0
-    play_policy = body.get("play_policy")
-    if isinstance(play_policy, dict) and isinstance(play_policy.get("live_exit_config"), dict):
-        exit_hours = play_policy["live_exit_config"].get("max_live_duration") or 0
-        if isinstance(exit_hours, bool) or not isinstance(exit_hours, int) or not 0 <= exit_hours <= 168:
-            raise ValidationFailed("max_live_duration")
+    exit_hours, single_job = start_body(body)
     now = emulator.clock.now()
     with emulator.store.lock:
         room = find_room(emulator, params["project_id"], params["room_id"], now)
+        settle_room(room, now)
+        _check_room_free(emulator, room, single_job)
         job = emulator.store.add_job(room, None, now, request.app_user())
-        job.processing_at = now + emulator.behaviour["start_delay_seconds"]
-        job.settle(now)
-        job.limit_duration = exit_hours
-        if exit_hours:
-            job.schedule_auto_end(job.processing_at + exit_hours * 3600, "SUCCEED")
+        _schedule_start(emulator, job, now, exit_hours)
         for key in ("live_event_callback_config", "rtc_callback_config", "co_streamer_config"):
             if isinstance(body.get(key), dict):
-                setattr(job, key, body[key])
+                setattr(job, key, copy.deepcopy(body[key]))
+        job.config = room.render_full()
+        job.config.update(copy.deepcopy(dict((key, value) for key, value in body.items() if key in job.config)))
         shown = job.render(now)
     request.log["effect"] = "started"
     request.log["job_id"] = job.job_id
@@ -129,16 +147,3 @@ def stop_smart_live(emulator, request, params):
         job.settle(now)
     request.log["effect"] = "stopped"
     return done
-
-
-def execute_smart_live_command(emulator, request, params):
-    body = body_object(request)
-    command = body.get("command")
-    if command not in COMMANDS:
-        raise InvalidParameter("command")
-    now = emulator.clock.now()
-    with emulator.store.lock:
-        job = find_job(emulator, request, params, now)
-        if job.state != PROCESSING:
-            raise StateNotAllowed()
-    return {"command_id": new_id(), "command": command, "result": "SUCCESS"}

@@ -8,19 +8,24 @@ __metaclass__ = type
 from .errors import NotFound
 
 
-def job_visible(emulator, job, app_user):
+def _cleaned_up(emulator, job, now):
+    """Whether a TEMP room's ended job is gone (at once, or after the cleanup delay)."""
+    return job.ended and now >= (job.end_time or 0) + emulator.behaviour["temp_room_cleanup_delay_seconds"]
+
+
+def job_visible(emulator, job, app_user, now):
     behaviour = emulator.behaviour
     if behaviour["app_user_scoping"] and job.app_user_id and job.app_user_id != app_user:
         return False
-    if behaviour["temp_room_cleanup"] and job.room.room_type == "TEMP" and job.ended:
+    if behaviour["temp_room_cleanup"] and job.room.room_type == "TEMP" and _cleaned_up(emulator, job, now):
         return False
     return True
 
 
-def room_visible(emulator, room):
+def room_visible(emulator, room, now):
     # A TEMP room is cleaned up once it has had jobs and all of them have ended.
     if emulator.behaviour["temp_room_cleanup"] and room.room_type == "TEMP" and room.jobs:
-        return not all(job.ended for job in room.jobs)
+        return not all(_cleaned_up(emulator, job, now) for job in room.jobs)
     return True
 
 
@@ -37,7 +42,7 @@ def find_room(emulator, project_id, room_id, now):
     if room.room_type == "TEMP" and emulator.behaviour["temp_room_cleanup"]:
         # Only then does visibility depend on the state of every job of the room.
         settle_room(room, now)
-    if not room_visible(emulator, room):
+    if not room_visible(emulator, room, now):
         raise NotFound()
     return room
 
@@ -49,6 +54,6 @@ def find_job(emulator, request, params, now):
     if job is None or job.room is not room:
         raise NotFound()
     job.settle(now)
-    if not job_visible(emulator, job, request.app_user()):
+    if not job_visible(emulator, job, request.app_user(), now):
         raise NotFound()
     return job

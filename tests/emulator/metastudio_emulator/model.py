@@ -11,6 +11,7 @@ timer threads are needed, so thousands of jobs cost nothing while idle.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import copy
 import hashlib
 import re
 import secrets
@@ -102,16 +103,74 @@ class Token:
         self.user = user
 
 
+# The fields of the room body (CreateSmartLiveRoomReq, also the PUT body), in the API's order.
+ROOM_FIELDS = ("room_name", "room_description", "room_type", "scene_scripts", "interaction_config",
+               "interaction_rules", "play_policy", "video_config", "output_urls", "stream_keys",
+               "backup_model_asset_ids", "live_event_callback_config", "rtc_callback_config", "review_config",
+               "shared_config", "view_mode", "co_streamer_config", "priv_data", "relation_live_platform_info")
+# Set by the service; a room read back and PUT again carries them.
+ROOM_READ_ONLY_FIELDS = ("room_id", "project_id", "create_time", "update_time", "cover_url", "thumbnail",
+                         "room_state", "confirm_state", "script_version", "error_info", "model_infos",
+                         "last_job_start_time", "last_job_end_time", "last_job_status")
+# What show answers for a field the room body left out.
+_ROOM_DEFAULTS = {"scene_scripts": [], "interaction_rules": [], "output_urls": [], "stream_keys": [],
+                  "backup_model_asset_ids": [], "room_description": ""}
+MASK = "******"
+
+
 class Room:
     def __init__(self, room_id, project_id, room_name, room_type, created, seq):
         self.room_id = room_id
         self.project_id = project_id
-        self.room_name = room_name
-        self.room_type = room_type
+        self.spec = {"room_name": room_name, "room_type": room_type}
         self.created = created
         self.updated = created
         self.seq = seq
+        self.script_version = None
         self.jobs = []
+        self.set_spec(self.spec, created)
+
+    @property
+    def room_name(self):
+        return self.spec["room_name"]
+
+    @room_name.setter
+    def room_name(self, value):
+        self.spec["room_name"] = value
+
+    @property
+    def room_type(self):
+        return self.spec.get("room_type") or "NORMAL"
+
+    @room_type.setter
+    def room_type(self, value):
+        self.spec["room_type"] = value
+
+    def set_spec(self, spec, now):
+        """Take a room body (already checked) as the room's own; server-set identities are filled in."""
+        kept = dict((key, copy.deepcopy(spec[key])) for key in ROOM_FIELDS if spec.get(key) is not None)
+        kept.setdefault("room_type", "NORMAL")
+        for index, script in enumerate(kept.get("scene_scripts") or []):
+            script.setdefault("script_id", "%s-script-%d" % (self.room_id[:8], index + 1))
+        for index, rule in enumerate(kept.get("interaction_rules") or []):
+            rule.setdefault("rule_index", "%d" % (index + 1))
+        self.spec = kept
+        self.updated = now
+        # A new script version on every write; the previous one is never repeated.
+        version = "%d" % int(now * 1000)
+        self.script_version = version if version != self.script_version else "%s-%d" % (version, self.seq)
+
+    def view_mode(self):
+        config = self.spec.get("video_config") or {}
+        if config.get("width") and config.get("height"):
+            return "LANDSCAPE" if config["width"] > config["height"] else "VERTICAL"
+        return self.spec.get("view_mode") or "VERTICAL"
+
+    def model_infos(self):
+        assets = [script["model_asset_id"] for script in self.spec.get("scene_scripts") or []
+                  if script.get("model_asset_id")]
+        backups = list(self.spec.get("backup_model_asset_ids") or [])
+        return [{"model_asset_id": asset, "asset_name": None, "backup_model_asset_ids": backups} for asset in assets]
 
     def last_job(self):
         if not self.jobs:
@@ -127,30 +186,38 @@ class Room:
             "room_name": self.room_name,
             "room_type": self.room_type,
             "room_state": "ENABLE",
-            "view_mode": "VERTICAL",
+            "view_mode": self.view_mode(),
             "error_info": None,
-            "room_description": "",
+            "shared_config": self.spec.get("shared_config"),
+            "room_description": self.spec.get("room_description", ""),
             "cover_url": None,
             "thumbnail": None,
-            "model_infos": [],
+            "model_infos": self.model_infos(),
             "create_time": format_rfc3339(self.created),
             "update_time": format_rfc3339(max(self.updated, last.lastupdate if last else self.updated)),
             "last_job_start_time": format_rfc3339(last.start_time) if last else None,
             "last_job_end_time": format_rfc3339(last.end_time) if last else None,
             "last_job_status": last.state if last else None,
-            "priv_data": None,
+            "priv_data": self.spec.get("priv_data"),
             "confirm_state": "CONFIRMED",
         }
 
-    def render_full(self):
-        """The room as ShowSmartLiveRoom shows it; its jobs must be settled first."""
+    def render_full(self, mask_secrets=False):
+        """The room as ShowSmartLiveRoom (and UpdateSmartLiveRoom) show it: every body field in full, stream
+        keys and the callback key included unless `mask_secrets`; its jobs must be settled first."""
         shown = self.render_summary()
-        shown.update({
-            "scene_scripts": [], "interaction_rules": [], "play_policy": None, "video_config": None,
-            "output_urls": [], "stream_keys": [], "backup_model_asset_ids": [], "live_event_callback_config": None,
-            "rtc_callback_config": None, "review_config": None, "shared_config": None, "co_streamer_config": None,
-            "relation_live_platform_info": None, "script_version": None,
-        })
+        for key in ROOM_FIELDS:
+            shown[key] = copy.deepcopy(self.spec.get(key, _ROOM_DEFAULTS.get(key)))
+        shown["view_mode"] = self.view_mode()
+        shown["script_version"] = self.script_version
+        platform = shown["relation_live_platform_info"]
+        if platform:
+            shown["relation_live_platform_info"] = {"platform_id": platform.get("platform_id"), "platform": None,
+                                                    "account": None, "live_id": platform.get("live_id")}
+        if mask_secrets:
+            shown["stream_keys"] = [MASK for key in shown["stream_keys"]]
+            if (shown["live_event_callback_config"] or {}).get("key"):
+                shown["live_event_callback_config"]["key"] = MASK
         return shown
 
 
@@ -181,6 +248,10 @@ class Job:
         self.live_event_callback_config = None
         self.rtc_callback_config = None
         self.co_streamer_config = None
+        # The room as the job took it at start, with the start body's fields on top (lifecycle question 5).
+        self.config = None
+        # Control commands carried out: [{"command_id", "command", "time"}] (never their params).
+        self.commands = []
         self._fixed = None
 
     @property

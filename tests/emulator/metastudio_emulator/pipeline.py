@@ -30,12 +30,14 @@ def process(emulator, request):
     if refused is not None:
         log["throttled"] = True
         return refused
-    answer_fault = _fire_faults(emulator, route.operation, params, log)
+    answer_fault, late_ms = _fire_faults(emulator, route.operation, params, log)
     if answer_fault is not None and answer_fault.spec["apply"] == "before":
         return gateway.fault_reply(emulator, route, answer_fault, request, None)
     reply = _authenticated_call(emulator, route, request, params)
     if answer_fault is not None:
-        return gateway.fault_reply(emulator, route, answer_fault, request, reply)
+        reply = gateway.fault_reply(emulator, route, answer_fault, request, reply)
+    # Carried out (and logged), then the answer is late: a client with a shorter timeout never sees it.
+    reply.delay_seconds = late_ms / 1000.0
     return reply
 
 
@@ -50,11 +52,14 @@ def _no_route(emulator, request, reason):
 
 
 def _fire_faults(emulator, operation, params, log):
-    """Apply the pre-call faults that match; return the answer fault, if one fired."""
+    """Apply the pre-call faults that match; return the answer fault (or None) and the delay owed after the call."""
     answer_fault = None
+    late_ms = 0
     for fault in emulator.faults.take(operation):
         log["fault"] = log["fault"] or fault.kind
-        if fault.kind == "latency":
+        if fault.kind == "latency" and fault.spec["apply"] == "after":
+            late_ms += fault.spec["latency_ms"]
+        elif fault.kind == "latency":
             time.sleep(fault.spec["latency_ms"] / 1000.0)
         elif fault.kind == "end_job_first":
             emulator.end_job(params.get("job_id"), fault.spec["state"], fault.spec["error_info"],
@@ -62,7 +67,7 @@ def _fire_faults(emulator, operation, params, log):
         else:
             answer_fault = fault
             log["fault"] = fault.kind
-    return answer_fault
+    return answer_fault, late_ms
 
 
 def _authenticated_call(emulator, route, request, params):

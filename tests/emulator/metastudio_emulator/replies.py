@@ -20,6 +20,8 @@ class Reply:
         self.headers = list(headers or [])
         self.action = action
         self.announced_length = announced_length
+        # How long to wait, after the call is logged, before answering.
+        self.delay_seconds = 0
 
     def add_header(self, name, value):
         self.headers.append((name, value))

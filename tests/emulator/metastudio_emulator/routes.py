@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from collections import namedtuple
 
-from . import iam, jobs, rooms
+from . import commands, iam, jobs, rooms
 
 # status: the success status, or the name of the behaviour that chooses it; rate: the gateway's documented
 # calls per second for this API and project (None: the gateway's default).
@@ -29,9 +29,13 @@ ROUTES = (
     Route("GET", _JOBS, "ListSmartLive", jobs.list_smart_live, False, 200, None),
     Route("GET", "/v1/{project_id}/smart-live-jobs", "ListSmartLiveJobs", jobs.list_smart_live_jobs, False, 200, None),
     Route("POST", _JOBS, "StartSmartLive", jobs.start_smart_live, True, 202, 4),
+    Route("POST", _JOB + "/command", "ExecuteSmartLiveCommand", commands.execute_smart_live_command, True, 200,
+          None),
+    Route("POST", _ROOMS, "CreateSmartLiveRoom", rooms.create_smart_live_room, True, "create_room_status", 5),
     Route("GET", _ROOM, "ShowSmartLiveRoom", rooms.show_smart_live_room, False, 200, 20),
+    Route("PUT", _ROOM, "UpdateSmartLiveRoom", rooms.update_smart_live_room, True, 200, 5),
+    Route("DELETE", _ROOM, "DeleteSmartLiveRoom", rooms.delete_smart_live_room, True, 200, 4),
     Route("GET", _ROOMS, "ListSmartLiveRooms", rooms.list_smart_live_rooms, False, 200, 20),
-    Route("POST", _JOB + "/command", "ExecuteSmartLiveCommand", jobs.execute_smart_live_command, False, 200, None),
     Route("POST", "/v3/auth/tokens", IAM_OPERATION, iam.create_token, False, 201, None),
 )
 OPERATIONS = tuple(route.operation for route in ROUTES)

@@ -8,9 +8,11 @@ __metaclass__ = type
 import secrets
 
 from .behaviour import BehaviourError, rate_limits
-from .model import (ALL_JOB_STATES, AUTO_END_STATES, FUTURE_STATE_PATTERN, PROCESSING, ROOM_TYPES, WAITING,
-                    Credential, Token, User, new_access_key, new_id, new_secret_key, new_token)
+from .errors import ValidationFailed
+from .model import (ALL_JOB_STATES, AUTO_END_STATES, FUTURE_STATE_PATTERN, PROCESSING, ROOM_FIELDS, ROOM_TYPES,
+                    WAITING, Credential, Token, User, new_access_key, new_id, new_secret_key, new_token)
 from .timeutil import format_rfc3339, parse_rfc3339
+from .validation import room_body
 
 SEED_KEYS = ("projects", "credentials", "users", "tokens", "rooms", "jobs", "generate")
 
@@ -133,12 +135,19 @@ class _Seeding:
         if room_type not in ROOM_TYPES:
             raise SeedError("rooms[%d].room_type must be one of %s" % (index, ", ".join(ROOM_TYPES)))
         created = _opt_time(item, "create_time", where, index)
-        if existing is not None:
-            existing.room_name = _opt_text(item, "room_name", where, index) or existing.room_name
-            existing.room_type = room_type
-            return existing
-        return self.store.add_room(project_id, room_id, _opt_text(item, "room_name", where, index), room_type,
-                             created if created is not None else now)
+        room = existing
+        if room is None:
+            room = self.store.add_room(project_id, room_id, _opt_text(item, "room_name", where, index), room_type,
+                                       created if created is not None else now)
+        spec = dict(room.spec)
+        spec.update((key, item[key]) for key in ROOM_FIELDS if item.get(key) is not None)
+        spec["room_type"] = room_type
+        try:
+            room_body(spec)
+        except ValidationFailed as error:
+            raise SeedError("rooms[%d]: %s" % (index, error)) from error
+        room.set_spec(spec, room.created if existing is None else now)
+        return room
 
     def _seed_job(self, item, index, now, created_projects, created_rooms):
         where = "jobs"

@@ -197,6 +197,8 @@ class _Handler(BaseHTTPRequestHandler):
             log["status"] = reply.status if reply.action != "reset" else None
             # Record before answering, so a client that reads the log right after the answer sees the call.
             emulator.calls.append(log)
+            if reply.delay_seconds:
+                time.sleep(reply.delay_seconds)
             self._send(reply, request_id)
         except (ConnectionError, socket.timeout):
             self.close_connection = True

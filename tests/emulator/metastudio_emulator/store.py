@@ -88,12 +88,10 @@ class Store:
         if job in job.room.jobs:
             job.room.jobs.remove(job)
 
-    def delete_room(self, room, keep_jobs=False):
-        """Forget a room; its jobs go with it unless `keep_jobs` (they then belong to no listed room)."""
+    def delete_room(self, room):
+        """Forget a room. Its jobs stay on record (and any still running runs on) but can no longer be reached
+        through the room."""
         self.rooms.pop(room.room_id, None)
-        if not keep_jobs:
-            for job in list(room.jobs):
-                self.delete_job(job)
 
     # --- snapshots (a failed seed leaves nothing behind) ----------------
 

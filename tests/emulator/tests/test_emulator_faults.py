@@ -239,6 +239,6 @@ def test_faults_never_touch_admin_or_other_operations(api, admin):
 
 def test_invalid_faults(admin):
     for spec in ({"kind": "explode"}, {"kind": "status", "status": 200}, {"kind": "status", "operation": "Nope"},
-                 {"kind": "latency", "apply": "after"}, {"kind": "status", "count": 0},
+                 {"kind": "end_job_first", "apply": "after"}, {"kind": "status", "count": 0},
                  {"kind": "status", "probability": 2}, {"kind": "status", "colour": "red"}):
         assert "error" in admin.call("POST", "/faults", spec, expect=400)
