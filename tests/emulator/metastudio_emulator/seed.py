@@ -60,8 +60,9 @@ class _Seeding:
             job = self._seed_job(item, index, now, created_projects, result["rooms"])
             result["jobs"].append(_job_summary(job))
         generate = document.get("generate")
-        if generate is not None:
-            self._generate(generate, now, created_projects, result)
+        # One object, or a list of them (e.g. one per project).
+        for spec in generate if isinstance(generate, list) else ([] if generate is None else [generate]):
+            self._generate(spec, now, created_projects, result)
         return result
 
     def _seed_project(self, item, index, created_projects):
@@ -201,7 +202,7 @@ class _Seeding:
 
     def _generate(self, spec, now, created_projects, result):
         if not isinstance(spec, dict):
-            raise SeedError("generate must be an object")
+            raise SeedError("generate must be an object or a list of objects")
         project_id = spec.get("project_id") or self._default_project(created_projects)
         self.store.ensure_project(project_id, None, created_projects)
         room_count = _count(spec, "rooms", 50)
