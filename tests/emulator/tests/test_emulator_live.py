@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import datetime
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -213,3 +214,12 @@ def test_every_project_is_separate(emu, admin, api):
     assert_error(other.start(room=ROOM), 400, "MSS.00000003")
     assert api.list_jobs().json()["count"] == 1 and other.list_jobs().json()["count"] == 2
     assert PROJECT not in json.dumps(other.list_jobs().json())
+
+
+def test_concurrent_single_job_starts_make_one_job(api, admin, idle_room):
+    single = json.dumps({"job_run_config": {"single_job_in_room": True}})
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = sorted(pool.map(lambda index: api.__class__(api.base_url).start(body=single).status_code,
+                                   range(20)))
+    assert statuses == [202] + [400] * 19
+    assert api.list_room_jobs(query=[("state", "WAITING,PROCESSING")]).json()["count"] == 1
