@@ -135,7 +135,8 @@ def test_call_log_holds_no_secret(lab, admin):
     subject = token.headers["X-Subject-Token"]
     assert lab.__class__(lab.base_url, token=subject).show().status_code == 200
     lab.list_rooms([("stream_key", secrets[0]), ("auth_key", "query-secret-7")])
+    lab.list_jobs([("sort_key", "create_time")], headers={"x-mss-auth-key": "header-secret-7"})
     logged = json.dumps(admin.calls())
-    for secret in secrets + signatures + [subject, "query-secret-7", lab.secret_key]:
+    for secret in secrets + signatures + [subject, "query-secret-7", "header-secret-7", lab.secret_key]:
         assert secret not in logged
-    assert JOB not in signatures and ROOM in logged
+    assert JOB not in signatures and ROOM in logged and '"sort_key": "create_time"' in logged
