@@ -45,6 +45,14 @@ def test_start_answer(api, admin, idle_room):
     assert api.show(job=started["job_id"]).json()["room_id"] == idle_room
 
 
+def test_start_takes_what_the_body_leaves_out_from_the_room(api, idle_room):
+    callback = {"live_event_type_callback_url": "https://hooks.example.com/r", "key": "room-key"}
+    assert api.update_room({"room_name": "with callback", "live_event_callback_config": callback}).status_code == 200
+    assert api.start().json()["live_event_callback_config"] == callback
+    job_id = api.start(body={"live_event_callback_config": {"key": "own"}}).json()["job_id"]
+    assert api.show(job=job_id).json()["live_event_callback_config"] == {"key": "own"}
+
+
 @pytest.mark.parametrize("change,field", [
     ({"video_config": {"width": 1280, "height": 720, "bitrate": 3000}}, "width x height"),
     ({"video_config": {"width": 1920, "height": 1080}}, "bitrate"),
