@@ -10,7 +10,7 @@ name: live_rooms
 short_description: MetaStudio smart-live rooms as inventory hosts
 version_added: 1.1.0
 author:
-  - metastudio.cloud contributors
+  - metastudio.cloud maintainers (@metastudio-cloud)
 description:
   - Makes one host of each smart-live room of one or more Huawei Cloud MetaStudio projects, with the room's
     fields, its running jobs and where its project is as host variables.
