@@ -64,3 +64,12 @@ def test_hosts_pattern_live_selects_rooms_with_jobs(emulator, env, tmp_path):
     assert status == 0, output
     assert calls(emulator, "StopSmartLive") == [] and len(running_jobs(emulator)) == 4
     assert output.count("Would stop (2)") == 2
+
+
+def test_a_host_that_is_no_room_stops_the_play_before_any_stop(emulator, env, tmp_path):
+    emulator.seed(seed_document(projects=PROJECTS[:1]))
+    inventory = write_inventory(tmp_path, emulator.url, PROJECTS[:1])
+    status, output = teardown(env, tmp_path, inventory, "-i", "web01.example.invalid,")
+    assert status != 0
+    assert "not rooms of the metastudio.cloud.live_rooms inventory" in output and "web01.example.invalid" in output
+    assert calls(emulator, "StopSmartLive") == []
