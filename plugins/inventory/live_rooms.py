@@ -24,7 +24,8 @@ description:
     C(live) for the rooms with a running job and C(idle) for the others."
   - "Host variables: the room's fields from the listing (C(room_id), C(room_name), C(room_type), C(room_state),
     C(last_job_status), C(model_infos), times and so on) except C(priv_data) unless O(include_priv_data=true);
-    C(running_jobs), the room's running jobs, each with its secrets masked; C(live) (a boolean);
+    C(running_jobs), the room's running jobs, each with C(job_id), C(room_id), C(room_name), C(state), its times
+    and durations, C(error_info), C(block_reason) and C(used_resource_type); C(live) (a boolean);
     C(project_id), C(region) (V(null) when the project is reached through an endpoint) and C(endpoint) (the
     base URL used), so tasks can template module options from them."
   - Credentials, endpoint and TLS settings are the modules' options, with the same environment variables and the
@@ -69,8 +70,8 @@ extends_documentation_fragment:
 notes:
   - "Hosts are rooms, not machines: run tasks on them with C(connection: local), as the playbook
     C(metastudio.cloud.teardown_inventory) does."
-  - A room's stream keys, the RTC signatures and the callback key of its jobs are never in the inventory, nor
-    in its cache, which only holds what the host variables show.
+  - A room's stream keys, the RTC details (with their signatures) and the callback settings (with their key) of
+    its jobs are never in the inventory, nor in its cache, which only holds what the host variables show.
   - In AWX, use this file as the source of an inventory source from a project, with a credential of the
     collection's custom credential type; see the guide on event-driven automation and inventories.
 seealso:
@@ -106,12 +107,16 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.metastudio.cloud.plugins.module_utils._errors import MetaStudioError
 from ansible_collections.metastudio.cloud.plugins.module_utils._live_api import iter_jobs
-from ansible_collections.metastudio.cloud.plugins.module_utils._live_transform import RUNNING_STATES, redact_job
+from ansible_collections.metastudio.cloud.plugins.module_utils._live_transform import RUNNING_STATES
 from ansible_collections.metastudio.cloud.plugins.module_utils._options import CONNECTION_OPTIONS, OptionAdapter
 from ansible_collections.metastudio.cloud.plugins.module_utils._rooms_api import iter_rooms
 from ansible_collections.metastudio.cloud.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 REDACTED = "********"
+# What the host variables keep of each running job: enough to template module options and to group by;
+# the RTC room, callback and log details stay out (and with them their signatures and keys).
+JOB_FIELDS = ("job_id", "room_id", "room_name", "state", "create_time", "start_time", "lastupdate_time", "duration",
+              "stream_duration", "error_info", "block_reason", "used_resource_type")
 # Keys whose values are secrets wherever they appear in a room or a job.
 SECRET_KEY_PATTERN = re.compile(r"(^|_)(stream_keys?|key|auth_key|password|secret|signature|token)$")
 
@@ -199,7 +204,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             region=None if adapter.get("endpoint") else (adapter.get("region") or "cn-north-4"),
             endpoint=transport.base_url,
             rooms=rooms,
-            jobs=[mask_secrets(redact_job(job)) for job in jobs],
+            jobs=[mask_secrets(dict((key, job.get(key)) for key in JOB_FIELDS)) for job in jobs],
         )
 
     def _populate(self, projects):
