@@ -6,6 +6,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import os
+import subprocess
 
 from conftest import BIN, PROJECTS, SECRETS, calls, run, running_jobs, seed_document, write_inventory
 
@@ -73,3 +74,18 @@ def test_a_host_that_is_no_room_stops_the_play_before_any_stop(emulator, env, tm
     assert status != 0
     assert "not rooms of the metastudio.cloud.live_rooms inventory" in output and "web01.example.invalid" in output
     assert calls(emulator, "StopSmartLive") == []
+
+
+def test_two_slices_at_once_stop_every_job_once(emulator, env, tmp_path):
+    """As AWX job slicing runs it: two jobs on disjoint halves of the rooms, at the same time."""
+    emulator.seed(seed_document(rooms_per_project=3, jobs_per_room=2))
+    inventory = write_inventory(tmp_path, emulator.url)
+    command = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, "metastudio.cloud.teardown_inventory"]
+    slices = [subprocess.Popen(command + ["--limit", limit], env=env, cwd=str(tmp_path), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True)
+              for limit in ("all[0:3]", "all[4:]")]
+    outputs = [process.communicate(timeout=300)[0] for process in slices]
+    assert [process.returncode for process in slices] == [0, 0], outputs
+    assert running_jobs(emulator) == []
+    stops = calls(emulator, "StopSmartLive")
+    assert len(stops) == 18 and len(set(call["job_id"] for call in stops)) == 18
