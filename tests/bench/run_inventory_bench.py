@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 from metastudio_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
 from metastudio_emulator.routes import REFERENCE_RATES  # noqa: E402  pylint: disable=wrong-import-position
+from metastudio_emulator.timeutil import parse_rfc3339  # noqa: E402  pylint: disable=wrong-import-position
 
 ACCESS_KEY = "BENCHINVENTORYAK0001"
 SECRET_KEY = "bench-inventory-secret-key-000000000001"
@@ -114,13 +115,25 @@ def run_inventory_teardown(emulator, args, env, work):
     with open(inventory, "w") as handle:
         handle.write("plugin: metastudio.cloud.live_rooms\nprojects:\n")
         handle.writelines("  - project_id: %s\n" % project_id for project_id in projects)
+    # The inventory alone first (it only reads), to tell its share of the teardown's time.
+    inventory_seconds, listed = timed([os.path.join(BIN, "ansible-inventory"), "-i", inventory, "--graph"], env, work)
+    if listed.returncode != 0:
+        print(listed.stdout[-3000:])
+    emulator.calls.clear()
     command = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, "metastudio.cloud.teardown_inventory",
                "--forks", str(args.forks)]
     if args.project_rate is not None:
         command += ["-e", "teardown_rate_limit=%s" % args.project_rate]
     seconds, completed = timed(command, env, work)
     calls = emulator.calls.since(0)
-    return seconds, completed, calls
+    return seconds, inventory_seconds, completed, calls
+
+
+def stop_span(calls):
+    """Seconds from the first stop to the last call: the API work of the stop phase."""
+    moments = [(parse_rfc3339(call["time"]), call["operation"]) for call in calls if call["time"]]
+    stops = [moment for moment, operation in moments if operation == "StopSmartLive"]
+    return (max(moment for moment, dummy in moments) - min(stops)) if stops else 0.0
 
 
 def run_sequence(emulator, args, env, work):
@@ -156,7 +169,7 @@ def main(argv=None):
             return 2
         try:
             env = environment(emulator, work)
-            seconds, completed, calls = run_inventory_teardown(emulator, args, env, work)
+            seconds, inventory_seconds, completed, calls = run_inventory_teardown(emulator, args, env, work)
             left = still_running(emulator)
             bound, counts = bound_seconds(calls, args)
             throttled = sum(1 for call in calls if call["status"] == 429)
@@ -168,6 +181,8 @@ def main(argv=None):
                   "%d jobs left running" % (seconds, completed.returncode, len(calls), throttled, left))
             print("bound (slowest project's calls at its limits): %.2f s; its calls: %s" % (
                 bound, ", ".join("%s %d" % item for item in sorted(counts.items()))))
+            print("of which: ansible-inventory alone %.1f s; first stop to last call %.1f s; load average %.1f" % (
+                inventory_seconds, stop_span(calls), os.getloadavg()[0]))
             failed = completed.returncode != 0 or left
             if completed.returncode != 0:
                 print(completed.stdout[-3000:])
