@@ -95,7 +95,7 @@ awx: venv
 .PHONY: eda-inventory
 eda-inventory: venv
 	tests/eda_inventory/check-java.sh
-	$(PYTEST) tests/eda_inventory -q
+	$(PYTEST) tests/eda_inventory -q -n 2
 
 bench: venv
 	$(BIN)/python tests/bench/run_bench.py
