@@ -215,6 +215,8 @@ async def main(queue, args):
     settings = SourceSettings(args)
     secrets = settings.adapter.secret_values()
     watcher = await _start(settings, secrets)
+    LOGGER.info("live_jobs: watching %s of project %s every %g s", "%d rooms" % len(watcher.room_ids)
+                if watcher.room_ids else "every room", watcher.project_id, settings.interval)
     delay = settings.interval
     while True:
         loop = asyncio.get_running_loop()
