@@ -51,7 +51,7 @@ collection:
 demo: venv
 	EMULATOR_ARGS="--seed tests/demo/seed.json" $(WITH_EMULATOR) $(BIN)/python tests/demo/run_demo.py
 
-test: emulator-tests units sanity sanity-pythons lint changelog-lint docs-lint integration build-check reliability awx bench-smoke
+test: emulator-tests units sanity sanity-pythons lint changelog-lint docs-lint integration build-check reliability awx bench-smoke eda-inventory
 	@echo "make test: every check passed"
 
 emulator-tests: venv
@@ -88,6 +88,14 @@ reliability: venv
 
 awx: venv
 	$(PYTEST) tests/awx -q
+
+# The live_jobs event source under the real ansible-rulebook (which needs Java 17: installed with apt-get when
+# missing and run as root, else this fails saying how to install it), the live_rooms inventory through
+# ansible-inventory and the teardown_inventory playbook over it, with their fault and secret cases.
+.PHONY: eda-inventory
+eda-inventory: venv
+	tests/eda_inventory/check-java.sh
+	$(PYTEST) tests/eda_inventory -q -n 2
 
 bench: venv
 	$(BIN)/python tests/bench/run_bench.py
