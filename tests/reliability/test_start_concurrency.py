@@ -13,10 +13,7 @@ how many is printed, not asserted.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import os
-import time
-
-from harness import PROJECT_ID, assert_clean_result, assert_no_traceback, lab_defaults, start_playbook
+from harness import PROJECT_ID, assert_clean_result, assert_no_traceback, lab_defaults, run_together
 
 RUNS = 20
 ROOM = "room-concurrent-0001"
@@ -28,23 +25,9 @@ def start_task(**options):
     return {"name": "start", "metastudio.cloud.metastudio_live_job": task_options, "register": "result"}
 
 
-def run_together(lab, workdir, collections, task):
-    """Start RUNS playbooks that wait for one go signal, then run ``task``; return their runs."""
-    go = os.path.join(workdir, "go")
-    processes = []
-    for number in range(RUNS):
-        tasks = [{"name": "ready", "ansible.builtin.file": dict(path=os.path.join(workdir, "ready-%02d" % number), state="touch")},
-                 {"name": "wait for go", "timeout": 300, "ansible.builtin.command": dict(
-                     argv=["/bin/sh", "-c", 'while [ ! -e "$1" ]; do sleep 0.05; done', "wait-for-go", go])},
-                 task]
-        processes.append(start_playbook(os.path.join(workdir, "run-%02d" % number), collections, tasks,
-                                        defaults=lab_defaults(lab, retries=5, timeout=20)))
-    deadline = time.monotonic() + 300
-    while len([name for name in os.listdir(workdir) if name.startswith("ready-")]) < RUNS and time.monotonic() < deadline:
-        time.sleep(0.1)
-    with open(go, "w") as stream:
-        stream.write("go\n")
-    runs = [process.wait(timeout=400) for process in processes]
+def start_all(lab, workdir, collections, task):
+    """RUNS playbooks running ``task`` at the same moment; their results, each checked to be clean."""
+    runs = run_together(workdir, collections, lambda number: [task], RUNS, defaults=lab_defaults(lab, retries=5, timeout=20))
     for number, run in enumerate(runs):
         assert run.returncode == 0, "run %d failed:\n%s" % (number, run.describe())
         assert_no_traceback(run.stdout, run.stderr)
@@ -64,7 +47,7 @@ def room_jobs(lab):
 
 def test_twenty_runs_start_one_livestream(lab, workdir, collections):
     prepare(lab)
-    results = run_together(lab, workdir, collections, start_task())
+    results = start_all(lab, workdir, collections, start_task())
     jobs = room_jobs(lab)
     starts = lab.calls("StartSmartLive")
     print("%d runs: %d StartSmartLive calls (%d refused, %d throttled), %d job(s)" % (
@@ -82,7 +65,7 @@ def test_twenty_runs_start_one_livestream(lab, workdir, collections):
 def test_twenty_runs_without_single_job_in_room(lab, workdir, collections):
     busy_room_start = "parallel"
     prepare(lab, busy_room_start=busy_room_start)
-    results = run_together(lab, workdir, collections, start_task(job_run_config=dict(single_job_in_room=False)))
+    results = start_all(lab, workdir, collections, start_task(job_run_config=dict(single_job_in_room=False)))
     jobs = room_jobs(lab)
     started = [result["job_id"] for result in results if result["changed"]]
     print("without single_job_in_room, busy room start %s: %d runs started %d job(s)" % (busy_room_start, RUNS, len(jobs)))
