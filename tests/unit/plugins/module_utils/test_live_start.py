@@ -303,3 +303,11 @@ def test_refused_credentials_are_not_reconciled():
         run(transport)
     assert info.value.status_code == 401
     assert transport.names() == ['ListSmartLive', 'ListSmartLive', 'StartSmartLive']
+
+
+def test_a_room_that_does_not_exist_is_named():
+    def listing(query, names):
+        raise MetaStudioError('ListSmartLive failed with HTTP 400 MSS.00000003', status_code=400, error_code='MSS.00000003')
+    with pytest.raises(MetaStudioError) as info:
+        run(FakeTransport(listing=listing))
+    assert 'room room-unit-1 was not found' in info.value.msg
