@@ -60,8 +60,9 @@ class _Seeding:
             job = self._seed_job(item, index, now, created_projects, result["rooms"])
             result["jobs"].append(_job_summary(job))
         generate = document.get("generate")
-        if generate is not None:
-            self._generate(generate, now, created_projects, result)
+        # One object, or a list of them (e.g. one per project).
+        for spec in generate if isinstance(generate, list) else ([] if generate is None else [generate]):
+            self._generate(spec, now, created_projects, result)
         return result
 
     def _seed_project(self, item, index, created_projects):
@@ -172,7 +173,7 @@ class _Seeding:
             raise SeedError("jobs[%d].state must be one of %s, or another upper-case name" % (index, ", ".join(ALL_JOB_STATES)))
         created = _opt_time(item, "create_time", where, index)
         job = self.store.add_job(room, job_id, created if created is not None else now,
-                           _opt_text(item, "app_user_id", where, index))
+                                 _opt_text(item, "app_user_id", where, index))
         start_time = _opt_time(item, "start_time", where, index)
         end_time = _opt_time(item, "end_time", where, index)
         job.place_in_state(state, now, start_time, end_time,
@@ -201,7 +202,7 @@ class _Seeding:
 
     def _generate(self, spec, now, created_projects, result):
         if not isinstance(spec, dict):
-            raise SeedError("generate must be an object")
+            raise SeedError("generate must be an object or a list of objects")
         project_id = spec.get("project_id") or self._default_project(created_projects)
         self.store.ensure_project(project_id, None, created_projects)
         room_count = _count(spec, "rooms", 50)
@@ -219,7 +220,7 @@ class _Seeding:
         rooms = []
         for index in range(room_count):
             room = self.store.add_room(project_id, None, "%s%0*d" % (prefix, width, index + 1), "NORMAL",
-                                 now - 86400 * 7 + index)
+                                       now - 86400 * 7 + index)
             rooms.append(room)
             result["rooms"].append(_room_summary(room))
         for index in range(job_count):

@@ -241,3 +241,19 @@ def test_temp_room_cleanup_delay(api, admin):
     assert_error(api.show_room("temp-room"), 400, "MSS.00000003")
     admin.behaviour(temp_room_cleanup_delay_seconds=0)
     assert all(room["room_id"] != "temp-room" for room in api.list_rooms().json()["smart_live_rooms"])
+
+
+def test_generate_in_several_projects_each_with_its_rate_limit(emu, admin):
+    projects = ["%032x" % number for number in range(1, 4)]
+    created = admin.seed({"projects": [{"project_id": project, "rate_limits": {"StopSmartLive": 1 + index}}
+                                       for index, project in enumerate(projects)],
+                          "credentials": [{"access_key": AK, "secret_key": SK}],
+                          "generate": [{"project_id": project, "rooms": 5, "jobs": 10} for project in projects]})
+    assert len(created["rooms"]) == 15 and len(created["jobs"]) == 30
+    for index, project in enumerate(projects):
+        client = ApiClient(emu.url, project_id=project)
+        assert client.list_jobs([("limit", 100)]).json()["count"] == 10
+        jobs = admin.call("GET", "/jobs?project_id=" + project)["jobs"]
+        statuses = [client.stop(room=job["room_id"], job=job["job_id"]).status_code for job in jobs]
+        assert statuses.count(200) >= 1 + index and 429 in statuses
+    admin.call("POST", "/seed", {"generate": [{"rooms": 1, "jobs": 0}, "more"]}, expect=400)
