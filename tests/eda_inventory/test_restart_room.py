@@ -1,14 +1,14 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The playbook restart_room that the example rulebook runs: it starts a job only in an idle room, and a
-refused start fails with the API's code and request id, the token never shown."""
+refused start fails with the API's code and request id, no secret shown."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import os
 
-from conftest import AUTH_TOKEN, BIN, PROJECTS, calls, run, seed_document
+from conftest import BIN, PROJECTS, SECRET_KEY, calls, run, seed_document
 
 PROJECT_ID = PROJECTS[0]
 
@@ -22,9 +22,9 @@ def restart(env, tmp_path, room_id, *extra):
 def test_a_room_with_a_running_job_is_left_alone(emulator, env, tmp_path):
     document = seed_document(projects=(PROJECT_ID,), rooms_per_project=1)
     emulator.seed(document)
-    status, output = restart(dict(env, HW_AUTH_TOKEN=AUTH_TOKEN), tmp_path, document["rooms"][0]["room_id"])
+    status, output = restart(env, tmp_path, document["rooms"][0]["room_id"])
     assert status == 0, output
-    assert "already has a running job" in output and calls(emulator, "StartSmartLive") == []
+    assert "already runs, nothing started" in output and calls(emulator, "StartSmartLive") == []
 
 
 def test_an_idle_room_gets_one_job(emulator, env, tmp_path):
@@ -32,20 +32,20 @@ def test_an_idle_room_gets_one_job(emulator, env, tmp_path):
     emulator.seed(document)
     room_id = document["rooms"][0]["room_id"]
     emulator.end_job(document["jobs"][0]["job_id"], state="FAILED")
-    status, output = restart(dict(env, HW_AUTH_TOKEN=AUTH_TOKEN), tmp_path, room_id)
+    status, output = restart(env, tmp_path, room_id)
     assert status == 0, output
     starts = calls(emulator, "StartSmartLive")
     assert [(call["room_id"], call["status"]) for call in starts] == [(room_id, 202)]
-    assert starts[0]["request_id"] in output and AUTH_TOKEN not in output
+    assert starts[0]["request_id"] in output and SECRET_KEY not in output
 
 
-def test_a_refused_start_fails_with_code_and_request_id_and_no_token(emulator, env, tmp_path):
+def test_a_refused_start_fails_with_code_and_request_id_and_no_secret(emulator, env, tmp_path):
     document = seed_document(projects=(PROJECT_ID,), rooms_per_project=1)
     emulator.seed(document)
     emulator.end_job(document["jobs"][0]["job_id"], state="FAILED")
-    wrong = "eda-wrong-token-0123456789abcdef"
-    status, output = restart(dict(env, HW_AUTH_TOKEN=wrong), tmp_path, document["rooms"][0]["room_id"], "-vvvv")
+    emulator.add_fault({"operation": "StartSmartLive", "kind": "status", "status": 400})
+    status, output = restart(env, tmp_path, document["rooms"][0]["room_id"], "-vvvv")
     assert status != 0
     start = calls(emulator, "StartSmartLive")[0]
-    assert "HTTP 401 APIG.0301" in output and start["request_id"] in output
-    assert wrong not in output and AUTH_TOKEN not in output
+    assert "StartSmartLive failed with HTTP 400" in output and start["request_id"] in output
+    assert SECRET_KEY not in output

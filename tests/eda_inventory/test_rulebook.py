@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import AUTH_TOKEN, BIN, PROJECTS, SECRETS, calls, seed_document
+from conftest import BIN, PROJECTS, SECRETS, calls, seed_document
 
 PROJECT_ID = PROJECTS[0]
 
@@ -53,7 +53,7 @@ def test_failed_job_restarts_its_room(emulator, env, tmp_path):
     emulator.seed(document)
     failing, succeeding = [job["job_id"] for job in document["jobs"]]
     failing_room, succeeding_room = [room["room_id"] for room in document["rooms"]]
-    env = dict(env, HUAWEICLOUD_SDK_PROJECT_ID=PROJECT_ID, HW_AUTH_TOKEN=AUTH_TOKEN)
+    env = dict(env, HUAWEICLOUD_SDK_PROJECT_ID=PROJECT_ID)
     (tmp_path / "hosts").write_text("localhost ansible_connection=local\n")
     log_path = str(tmp_path / "rulebook.log")
     with open(log_path, "w") as log:
