@@ -227,6 +227,7 @@ class TestRedaction(object):
         assert sorted(rooms.secret_values(self.SECRET_ROOM)) == sorted(
             ['sk-1', 'rtmp://push/app?key=sk-1', 'private', 'cb-key', 'https://hook/?token=t1'])
         assert rooms.secret_values(shown_room(stream_keys=[MASK])) == []
+        assert 'private' not in rooms.secret_values(self.SECRET_ROOM, with_priv_data=False)
 
     def test_diff_shows_the_fields_redacted(self):
         diff = rooms.room_diff(shown_room(stream_keys=['old'], room_description='a'),
