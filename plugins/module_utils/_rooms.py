@@ -236,8 +236,11 @@ def secret_values(room, with_priv_data=True):
     even inside ids: leave it out for rooms read from the service (their priv_data is redacted where returned).
     """
     room = room or {}
-    values = [value for key in ("stream_keys", "output_urls") for value in (room.get(key) or [])
-              if isinstance(value, str)]
+    values = []
+    for key in ("stream_keys", "output_urls"):
+        # Also a definition not yet checked: a string where the list belongs is masked as a whole.
+        given = room.get(key)
+        values.extend(given if isinstance(given, list) else [given])
     if with_priv_data:
         values.append(room.get("priv_data"))
     callback = room.get("live_event_callback_config")

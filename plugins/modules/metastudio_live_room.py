@@ -352,6 +352,8 @@ class LiveRoomModule(MetaStudioModule):
 
     def validate(self):
         params = self.params
+        # First, so that a definition refused below does not show its secrets in the failure.
+        self.protect(params["definition"], given=True)
         if params["room_id"] is not None:
             validate_id("room_id", params["room_id"])
         self.desired = desired_body(params["definition"], params["room_name"])
@@ -364,7 +366,6 @@ class LiveRoomModule(MetaStudioModule):
         # Written so that NaN is refused too.
         if not params["wait_sleep"] > 0:
             raise InvalidInputError("wait_sleep must be more than 0 seconds, got %r" % params["wait_sleep"])
-        self.protect(self.desired, given=True)
         self.warnings = []
 
     def protect(self, room, given=False):
