@@ -48,5 +48,4 @@ def iter_job_pages(transport, room_id=None, states=None, room_name=None, page_si
 def iter_jobs(transport, **filters):
     """Every job of a room or of the project; see iter_job_pages."""
     for jobs, dummy in iter_job_pages(transport, **filters):
-        for job in jobs:
-            yield job
+        yield from jobs

@@ -51,7 +51,7 @@ options:
       - The running jobs of the project are listed once (C(ListSmartLiveJobs)), and that listing is the read
         before each stop, so a fleet costs one call per job plus one per 100 running jobs.
       - Entries that match no running job are checked against the project's rooms (C(ListSmartLiveRooms), one
-        call per 100 rooms, only then): those of an existing room are returned in RV(idle_rooms), the others in
+        call per 100 rooms, only then). Those of an existing room are returned in RV(idle_rooms), the others in
         RV(unknown_rooms), which fail the task unless O(fail_on_unknown_rooms=false).
     type: list
     elements: str
