@@ -34,7 +34,7 @@ def running(job_id=J, room_id=R, state='PROCESSING', **extra):
 
 @pytest.mark.parametrize('args, message', [
     (dict(job_id=J), 'job_id needs room_id'),
-    (dict(), 'exactly one of room_id (with job_id for one job), jobs, rooms, or all_rooms=true; got none of them'),
+    (dict(), 'exactly one of room_id or room_name (with job_id for one job), jobs, rooms, or all_rooms=true; got none of them'),
     (dict(all_rooms=False), 'got none of them'),
     (dict(room_id=R, jobs=[]), 'got room_id, jobs'),
     (dict(rooms=['a'], all_rooms=True), 'got rooms, all_rooms'),
