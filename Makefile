@@ -92,8 +92,12 @@ awx: venv
 bench: venv
 	$(BIN)/python tests/bench/run_bench.py
 
+# The smoke run judges correctness only: its summary must say so, and never print PASS beside a timing.
 bench-smoke: venv
-	$(BIN)/python tests/bench/run_bench.py --smoke
+	mkdir -p .build
+	$(BIN)/python tests/bench/run_bench.py --smoke | tee .build/bench-smoke.out
+	tail -n 1 .build/bench-smoke.out | grep -q '^summary: correctness OK (smoke run: correctness judged, timings NOT judged)'
+	! grep -q PASS .build/bench-smoke.out
 
 clean:
 	rm -rf .build tests/output
