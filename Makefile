@@ -2,12 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PYTHON ?= $(shell command -v python3.11 || command -v python3) ## Python that creates .venv
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 # ansible-test wants the collection under ansible_collections/<namespace>/<name>/.
 # Override COLLECTIONS to build elsewhere, so that several checks can run side by side.
-COLLECTIONS ?= $(CURDIR)/.build/collections
+COLLECTIONS ?= $(CURDIR)/.build/collections ## folder holding ansible_collections/ for `make collection`
 COLLECTION := $(COLLECTIONS)/ansible_collections/metastudio/cloud
 # pip version that the pinned ansible-core bootstraps into its test virtual environments.
 ANSIBLE_TEST_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
@@ -17,16 +17,18 @@ TEST_PYTHON := 3.11
 MODULE_PYTHONS := 3.9 3.10 3.12 3.13
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: help venv collection demo test emulator-tests units sanity sanity-pythons lint changelog-lint docs-lint \
+.PHONY: help venv collection demo test infra-tests emulator-tests units sanity sanity-pythons lint changelog-lint docs-lint \
 	integration build-check reliability awx bench bench-smoke clean
 
-help:
-	@echo "make demo         start the MetaStudio emulator with live jobs and stop them twice with the collection"
-	@echo "make test         run every check (emulator, unit, sanity on every Python, lint, docs, changelog,"
-	@echo "                  integration, build, reliability, AWX, benchmark smoke run)"
-	@echo "make bench        measure the fleet teardown against the naive loop and the API's limit"
+# `make help` is made of the `## ` comments of the targets and variables below, so that it cannot drift.
+help: ## list the targets and the variables that change them (this text)
+	@echo "Usage: make TARGET [VARIABLE=value ...]. The tools are installed in .venv/bin."
+	@echo "Targets:"
+	@sed -nE 's/^([a-z][a-z-]*):.*## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F '\t' '{printf "  %-16s %s\n", $$1, $$2}'
+	@echo "Variables:"
+	@sed -nE 's/^([A-Z_]+) \?= .*## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F '\t' '{printf "  %-16s %s\n", $$1, $$2}'
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed ## create .venv with the collection's test tools (ansible-core, ansible-lint, pytest...)
 
 $(VENV)/.installed: test-requirements.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,63 +43,66 @@ $(ANSIBLE_TEST_PIP): | tests/utils/get_pip_offline.py
 # A fresh copy of the working tree (tracked and new, unignored files) where ansible-test expects it.
 # The copy is a git repository of its own: ansible-test lists files through git, and the copy sits
 # in a folder this repository ignores.
-collection:
+collection: ## copy the working tree to COLLECTIONS/ansible_collections/metastudio/cloud for ansible-test
 	rm -rf $(COLLECTION)
 	mkdir -p $(COLLECTION)
 	git ls-files --cached --others --exclude-standard | while read -r file; do [ -e "$$file" ] && echo "$$file"; done \
 	  | tar -cf - -T - | tar -xf - -C $(COLLECTION)
 	cd $(COLLECTION) && git init -q && git add -A
 
-demo: venv
+demo: venv ## start the emulator with live jobs and stop them twice with the collection
 	EMULATOR_ARGS="--seed tests/demo/seed.json" $(WITH_EMULATOR) $(BIN)/python tests/demo/run_demo.py
 
-test: emulator-tests units sanity sanity-pythons lint changelog-lint docs-lint integration build-check reliability awx bench-smoke
+test: infra-tests emulator-tests units sanity sanity-pythons lint changelog-lint docs-lint integration build-check reliability awx bench-smoke ## run every check below; CI runs this on a clean clone
 	@echo "make test: every check passed"
 
-emulator-tests: venv
+infra-tests: venv ## pytest the build's own promises (make help, interpreters, home directory)
+	$(PYTEST) tests/infra -q
+
+emulator-tests: venv ## pytest the MetaStudio emulator itself
 	$(PYTEST) tests/emulator/tests -q
 
-units: venv collection
+units: venv collection ## ansible-test units (mocked HTTP)
 	cd $(COLLECTION) && $(BIN)/ansible-test units --local --python $(TEST_PYTHON) --color no
 
-sanity: venv collection $(ANSIBLE_TEST_PIP)
+sanity: venv collection $(ANSIBLE_TEST_PIP) ## ansible-test sanity, every test, on the controller Python
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python $(TEST_PYTHON) --color no
 
-sanity-pythons: venv collection $(ANSIBLE_TEST_PIP)
+sanity-pythons: venv collection $(ANSIBLE_TEST_PIP) ## ansible-test sanity compile and import on every module Python of tests/config.yml
 	tests/utils/sanity-pythons.sh $(BIN)/ansible-test $(COLLECTION) $(MODULE_PYTHONS)
 
-lint: venv collection
+lint: venv collection ## ansible-lint the roles, playbooks and metadata
 	cd $(COLLECTION) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --nocolor
 
-changelog-lint: venv
+changelog-lint: venv ## check the changelog fragments
 	$(BIN)/antsibull-changelog lint
 
-docs-lint: venv collection
+docs-lint: venv collection ## antsibull-docs lint of the module documentation and docs/docsite
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
-integration: venv collection
+integration: venv collection ## ansible-test integration targets against the emulator over HTTP
 	$(WITH_EMULATOR) bash -c 'cd $(COLLECTION) && \
 	  printf "emulator_url: %s\n" "$$METASTUDIO_EMULATOR_URL" > tests/integration/integration_config.yml && \
 	  $(BIN)/ansible-test integration --local --python $(TEST_PYTHON) --color no'
 
-build-check: venv
+build-check: venv ## build the tarball, check its contents, install it and run the demo from it
 	tests/utils/check-build.sh $(BIN)
 
-reliability: venv
+reliability: venv ## pytest the reliability and security suite (faults, retries, secrets)
 	$(PYTEST) tests/reliability -q
 
-awx: venv
+awx: venv ## pytest the AWX credential type and job-template playbooks with ansible-runner
 	$(PYTEST) tests/awx -q
 
-bench: venv
+bench: venv ## measure the fleet teardown against the naive loop and the API limit (prints figures)
 	$(BIN)/python tests/bench/run_bench.py
 
 # The smoke run judges correctness only: its summary must say so, and never print PASS beside a timing.
-bench-smoke: venv
+bench-smoke: venv ## tiny benchmark run: correctness only, timings shown but not judged
 	mkdir -p .build
 	$(BIN)/python tests/bench/run_bench.py --smoke | tee .build/bench-smoke.out
 	tail -n 1 .build/bench-smoke.out | grep -q '^summary: correctness OK (smoke run: correctness judged, timings NOT judged)'
 	! grep -q PASS .build/bench-smoke.out
 
-clean:
+clean: ## remove .build and tests/output
 	rm -rf .build tests/output
