@@ -39,3 +39,13 @@ def test_every_variable_a_user_may_set_is_in_make_help():
     output = make_help()
     for variable in variables:
         assert re.search(r"^  %s +\S" % variable, output, re.M), "make help does not describe %s" % variable
+
+
+def test_requires_ansible_names_exactly_the_oldest_ansible_core_tested():
+    versions = [re.match(r"^ANSIBLE_CORE_VERSIONS \?= ([0-9. ]+?) *##", line) for line in makefile_lines()]
+    tested = [match.group(1).split() for match in versions if match][0]
+    oldest = sorted(tested, key=lambda version: tuple(int(part) for part in version.split(".")))[0]
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
+        runtime = handle.read()
+    assert re.search(r'^requires_ansible: ">=%s"$' % re.escape(oldest), runtime, re.M), \
+        "meta/runtime.yml's requires_ansible must be >=%s, the oldest ansible-core of ANSIBLE_CORE_VERSIONS" % oldest
