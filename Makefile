@@ -5,6 +5,16 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 BUILD := $(CURDIR)/.build
+# Checks write nothing into the user's home. HOME is an empty folder of the build, and each tool that keeps files
+# there is pointed elsewhere in the build: ansible (ANSIBLE_HOME), ansible-lint and the other caches
+# (XDG_CACHE_HOME), pip (PIP_CACHE_DIR); ansible-test and the Huawei Cloud SDK read nothing but HOME, so they get
+# a HOME of their own; antsibull-docs logs where its configuration says. home-check proves HOME stays empty.
+CHECK_HOME := $(BUILD)/home
+export HOME := $(CHECK_HOME)
+export ANSIBLE_HOME := $(BUILD)/ansible-home
+export XDG_CACHE_HOME := $(BUILD)/cache
+export PIP_CACHE_DIR := $(BUILD)/pip-cache
+SDK_HOME := $(BUILD)/huaweicloud-sdk-home
 PYTHON ?= $(shell command -v python3.11 || command -v python3) ## Python that creates .venv
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -37,7 +47,7 @@ CHECKS := $(foreach version,$(ANSIBLE_CORE_VERSIONS),sanity@$(version)) \
 	$(foreach version,$(ANSIBLE_CORE_VERSIONS),sanity-pythons@$(version) integration@$(version) units@$(version)) \
 	reliability awx build-check bench-smoke lint docs-lint emulator-tests changelog-lint infra-tests
 
-.PHONY: help venv core-venvs collection demo test checks test-summary stage-times pythons infra-tests emulator-tests \
+.PHONY: help venv core-venvs collection demo test checks home-check test-summary stage-times pythons infra-tests emulator-tests \
 	units sanity sanity-pythons lint changelog-lint docs-lint integration build-check reliability awx bench bench-smoke \
 	clean
 
@@ -77,10 +87,17 @@ demo: venv ## start the emulator with live jobs and stop them twice with the col
 	EMULATOR_ARGS="--seed tests/demo/seed.json" $(WITH_EMULATOR) $(BIN)/python tests/demo/run_demo.py
 
 test: ## run every check below, JOBS at a time; CI runs this on a clean clone
-	rm -rf $(BUILD)/stage-times
+	rm -rf $(BUILD)/stage-times $(CHECK_HOME) && mkdir -p $(CHECK_HOME)
 	$(MAKE) --no-print-directory venv core-venvs pythons
 	$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target --keep-going checks || { $(MAKE) --no-print-directory stage-times; exit 1; }
-	@$(MAKE) --no-print-directory stage-times test-summary
+	@$(MAKE) --no-print-directory home-check stage-times test-summary
+
+home-check: ## fail if anything was written into HOME, an empty folder of the build while the checks run
+	@mkdir -p $(CHECK_HOME)
+	@written=$$(find $(CHECK_HOME) -mindepth 1 -maxdepth 3 | head -n 20); if [ -n "$$written" ]; then \
+	  echo "The checks wrote into the home directory ($(CHECK_HOME)); point the tool that did at the build folder:" >&2; \
+	  echo "$$written" >&2; exit 1; fi
+	@echo "home-check: the checks wrote nothing into the home directory"
 
 checks: $(CHECKS) ## every check of make test, without the set-up and the summary (use with -j)
 
@@ -98,7 +115,7 @@ infra-tests: venv ## pytest the build's own promises (make help, interpreters, h
 	$(TIMED) $(PYTEST) tests/infra -q
 
 emulator-tests: venv ## pytest the MetaStudio emulator itself
-	$(TIMED) $(PYTEST) tests/emulator/tests -q
+	$(TIMED) env HOME=$(SDK_HOME) $(PYTEST) tests/emulator/tests -q
 
 # ansible-test stages, one per ansible-core version (sanity@2.19.14...), each in a copy of the collection of its own.
 units: $(addprefix units@,$(ANSIBLE_CORE_VERSIONS)) ## ansible-test units (mocked HTTP), on every ansible-core version
@@ -128,9 +145,15 @@ lint: venv ## ansible-lint the roles, playbooks and metadata
 changelog-lint: venv ## check the changelog fragments
 	$(TIMED) $(BIN)/antsibull-changelog lint
 
-docs-lint: venv ## antsibull-docs lint of the module documentation and docs/docsite
+# antsibull-docs logs to ~/antsibull.log unless its configuration names another file.
+$(BUILD)/antsibull-docs.cfg: tests/utils/antsibull-docs.cfg.in
+	mkdir -p $(@D)
+	sed 's|@LOG_FILE@|$(BUILD)/logs/antsibull-docs.log|' $< > $@
+
+docs-lint: venv $(BUILD)/antsibull-docs.cfg ## antsibull-docs lint of the module documentation and docs/docsite
+	mkdir -p $(BUILD)/logs
 	$(TIMED) bash -c 'cd "$$(tests/utils/copy-collection.sh $(BUILD)/stages/docs-lint)" && PATH=$(BIN):$$PATH \
-	  ANSIBLE_COLLECTIONS_PATH=$(BUILD)/stages/docs-lint $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .'
+	  ANSIBLE_COLLECTIONS_PATH=$(BUILD)/stages/docs-lint $(BIN)/antsibull-docs --config-file $(BUILD)/antsibull-docs.cfg lint-collection-docs --plugin-docs --check-extra-docs-refs .'
 
 build-check: venv ## build the tarball, check its contents, install it and run the demo from it
 	$(TIMED) tests/utils/check-build.sh $(BIN)
