@@ -45,10 +45,10 @@ TIMED = tests/utils/timed.sh $(BUILD)/stage-times $@
 # The checks of make test, the longest first so that they spread well over the JOBS that run them.
 CHECKS := $(foreach version,$(ANSIBLE_CORE_VERSIONS),sanity@$(version)) \
 	$(foreach version,$(ANSIBLE_CORE_VERSIONS),sanity-pythons@$(version) integration@$(version) units@$(version)) \
-	reliability awx build-check bench-smoke lint docs-lint emulator-tests changelog-lint infra-tests
+	reliability awx build-check galaxy-import bench-smoke lint docs-lint emulator-tests changelog-lint infra-tests
 
 .PHONY: help venv core-venvs collection demo test checks home-check test-summary stage-times pythons infra-tests emulator-tests \
-	units sanity sanity-pythons lint changelog-lint docs-lint integration build-check reliability awx bench bench-smoke \
+	units sanity sanity-pythons lint changelog-lint docs-lint integration galaxy-import build-check reliability awx bench bench-smoke \
 	clean
 
 # `make help` is made of the `## ` comments of the targets and variables below, so that it cannot drift.
@@ -138,9 +138,8 @@ pythons: ## find an interpreter for the controller Python and every module Pytho
 	tests/utils/find-pythons.sh $(PYTHONS) $(TEST_PYTHON) $(TESTED_MODULE_PYTHONS)
 
 # lint and docs-lint run beside other checks, each in a copy of the collection of its own.
-lint: venv ## ansible-lint the roles, playbooks and metadata
-	$(TIMED) bash -c 'cd "$$(tests/utils/copy-collection.sh $(BUILD)/stages/lint)" && \
-	  ANSIBLE_COLLECTIONS_PATH=$(BUILD)/stages/lint $(BIN)/ansible-lint --nocolor'
+lint: venv ## ansible-lint the roles, playbooks, metadata and the AWX example playbooks
+	$(TIMED) tests/utils/ansible-lint.sh $(BIN) $(BUILD)/stages/lint
 
 changelog-lint: venv ## check the changelog fragments
 	$(TIMED) $(BIN)/antsibull-changelog lint
@@ -154,6 +153,9 @@ docs-lint: venv $(BUILD)/antsibull-docs.cfg ## antsibull-docs lint of the module
 	mkdir -p $(BUILD)/logs
 	$(TIMED) bash -c 'cd "$$(tests/utils/copy-collection.sh $(BUILD)/stages/docs-lint)" && PATH=$(BIN):$$PATH \
 	  ANSIBLE_COLLECTIONS_PATH=$(BUILD)/stages/docs-lint $(BIN)/antsibull-docs --config-file $(BUILD)/antsibull-docs.cfg lint-collection-docs --plugin-docs --check-extra-docs-refs .'
+
+galaxy-import: venv ## run galaxy-importer (Galaxy's and Automation Hub's validator) on the tarball; any warning fails
+	$(TIMED) tests/utils/galaxy-import.sh $(BIN) $(BUILD)/galaxy-importer
 
 build-check: venv ## build the tarball, check its contents, install it and run the demo from it
 	$(TIMED) tests/utils/check-build.sh $(BIN)

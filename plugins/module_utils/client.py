@@ -366,8 +366,8 @@ class MetaStudioClient(object):
         self.auth = auth
         self.base_url = build_endpoint(region, endpoint)
         self.host = host_header(self.base_url)
-        if app_user_id is not None and (not app_user_id.strip() or app_user_id != app_user_id.strip()
-                                        or any(ord(ch) < 32 or ord(ch) > 126 for ch in app_user_id)):
+        if app_user_id is not None and (not app_user_id.strip() or app_user_id != app_user_id.strip() or any(
+                ord(ch) < 32 or ord(ch) > 126 for ch in app_user_id)):
             raise InvalidInputError("app_user_id must be printable ASCII, with no control characters and no leading or trailing spaces")
         self.app_user_id = app_user_id
         if timeout is None or not 0 < timeout <= 3600:
@@ -497,8 +497,8 @@ class MetaStudioClient(object):
                                        headers=response.headers)
                 error_code, error_msg, request_id = parse_error(response.status_code, response.headers, response.text)
                 self._record(request_id)
-                if (response.status_code == 401 and authenticate and not token_refreshed and hasattr(self.auth, "expire")
-                        and token_expired(error_code, error_msg)):
+                if response.status_code == 401 and authenticate and not token_refreshed and hasattr(self.auth, "expire") and token_expired(
+                        error_code, error_msg):
                     # The token was invalidated or outlived its 24 hours: fetch a new one, once per call.
                     token_refreshed = True
                     self.auth.expire(headers.get("X-Auth-Token"))
