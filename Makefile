@@ -10,6 +10,7 @@ BUILD := $(CURDIR)/.build
 # (XDG_CACHE_HOME), pip (PIP_CACHE_DIR); ansible-test and the Huawei Cloud SDK read nothing but HOME, so they get
 # a HOME of their own; antsibull-docs logs where its configuration says. home-check proves HOME stays empty.
 CHECK_HOME := $(BUILD)/home
+$(shell mkdir -p $(CHECK_HOME))
 export HOME := $(CHECK_HOME)
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export XDG_CACHE_HOME := $(BUILD)/cache
