@@ -124,11 +124,12 @@ sanity: $(addprefix sanity@,$(ANSIBLE_CORE_VERSIONS)) ## ansible-test sanity, ev
 sanity-pythons: $(addprefix sanity-pythons@,$(ANSIBLE_CORE_VERSIONS)) ## sanity compile and import on every module Python, on every ansible-core
 integration: $(addprefix integration@,$(ANSIBLE_CORE_VERSIONS)) ## ansible-test integration against the emulator, on every ansible-core
 
-units@% sanity@% integration@%: $(BUILD)/venvs/ansible-core-%/.installed pythons
-	$(TIMED) $(ANSIBLE_TEST_STAGE) $(firstword $(subst @, ,$@)) $*
-
-sanity-pythons@%: $(BUILD)/venvs/ansible-core-%/.installed pythons
-	$(TIMED) $(ANSIBLE_TEST_STAGE) sanity-pythons $*
+# One pattern rule per stage: a rule with several target patterns would run once for all of them.
+define ansible_test_stage_rule
+$(1)@%: $$(BUILD)/venvs/ansible-core-%/.installed pythons
+	$$(TIMED) $$(ANSIBLE_TEST_STAGE) $(1) $$*
+endef
+$(foreach stage,sanity sanity-pythons units integration,$(eval $(call ansible_test_stage_rule,$(stage))))
 
 # A Python that tests/config.yml claims and that no interpreter on PATH provides fails the build, unless it is
 # named in SKIP_PYTHONS.

@@ -49,3 +49,16 @@ def test_requires_ansible_names_exactly_the_oldest_ansible_core_tested():
         runtime = handle.read()
     assert re.search(r'^requires_ansible: ">=%s"$' % re.escape(oldest), runtime, re.M), \
         "meta/runtime.yml's requires_ansible must be >=%s, the oldest ansible-core of ANSIBLE_CORE_VERSIONS" % oldest
+
+
+def test_make_test_runs_every_ansible_test_stage_on_every_ansible_core_version():
+    versions = [re.match(r"^ANSIBLE_CORE_VERSIONS \?= ([0-9. ]+?) *##", line) for line in makefile_lines()]
+    tested = [match.group(1).split() for match in versions if match][0]
+    planned = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "-n", "checks"], check=True, universal_newlines=True,
+                             stdout=subprocess.PIPE).stdout
+    stages = re.findall(r"timed\.sh \S+ (\S+) ", planned)
+    for version in tested:
+        for stage in ("sanity", "sanity-pythons", "units", "integration"):
+            assert "%s@%s" % (stage, version) in stages, "make test would not run %s on ansible-core %s" % (stage, version)
+    for stage in ("lint", "docs-lint", "galaxy-import", "build-check", "reliability", "awx", "bench-smoke", "emulator-tests"):
+        assert stage in stages
