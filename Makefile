@@ -126,18 +126,24 @@ integration: $(addprefix integration@,$(ANSIBLE_CORE_VERSIONS)) ## ansible-test 
 
 # One pattern rule per stage: a rule with several target patterns would run once for all of them.
 define ansible_test_stage_rule
-$(1)@%: $$(BUILD)/venvs/ansible-core-%/.installed pythons
+$(1)@%: $$(BUILD)/venvs/ansible-core-%/.installed $$(PYTHONS)/.found
 	$$(TIMED) $$(ANSIBLE_TEST_STAGE) $(1) $$*
 endef
 $(foreach stage,sanity sanity-pythons units integration,$(eval $(call ansible_test_stage_rule,$(stage))))
 
 # A Python that tests/config.yml claims and that no interpreter on PATH provides fails the build, unless it is
 # named in SKIP_PYTHONS.
+# The stages depend on the file $(PYTHONS)/.found, so that make -j starts them at once when it is there.
 pythons: ## find an interpreter for the controller Python and every module Python, or fail
+	rm -f $(PYTHONS)/.found
+	$(MAKE) --no-print-directory $(PYTHONS)/.found
+
+$(PYTHONS)/.found:
 	@unknown="$(filter-out $(MODULE_PYTHONS),$(SKIP_PYTHONS))"; if [ -n "$$unknown" ]; then \
 	  echo "SKIP_PYTHONS names $$unknown, which is not a module Python of this collection ($(MODULE_PYTHONS))" >&2; exit 1; fi
 	rm -rf $(PYTHONS)
 	tests/utils/find-pythons.sh $(PYTHONS) $(TEST_PYTHON) $(TESTED_MODULE_PYTHONS)
+	touch $@
 
 # lint and docs-lint run beside other checks, each in a copy of the collection of its own.
 lint: venv ## ansible-lint the roles, playbooks, metadata and the AWX example playbooks
