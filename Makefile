@@ -7,15 +7,16 @@ SHELL := /bin/bash
 BUILD := $(CURDIR)/.build
 # Checks write nothing into the user's home. HOME is an empty folder of the build, and each tool that keeps files
 # there is pointed elsewhere in the build: ansible (ANSIBLE_HOME), ansible-lint and the other caches
-# (XDG_CACHE_HOME), pip (PIP_CACHE_DIR); ansible-test and the Huawei Cloud SDK read nothing but HOME, so they get
-# a HOME of their own; antsibull-docs logs where its configuration says. home-check proves HOME stays empty.
+# (XDG_CACHE_HOME), pip (PIP_CACHE_DIR); ansible-test and the Huawei Cloud SDK read nothing but HOME, and the
+# reliability suite clears every ANSIBLE_* variable, so those stages get a HOME of their own in the build
+# (OWN_HOME); antsibull-docs logs where its configuration says. home-check proves HOME stays empty.
 CHECK_HOME := $(BUILD)/home
 $(shell mkdir -p $(CHECK_HOME))
 export HOME := $(CHECK_HOME)
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export XDG_CACHE_HOME := $(BUILD)/cache
 export PIP_CACHE_DIR := $(BUILD)/pip-cache
-SDK_HOME := $(BUILD)/huaweicloud-sdk-home
+OWN_HOME = env HOME=$(BUILD)/stage-homes/$@
 PYTHON ?= $(shell command -v python3.11 || command -v python3) ## Python that creates .venv
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -116,7 +117,7 @@ infra-tests: venv ## pytest the build's own promises (make help, interpreters, h
 	$(TIMED) $(PYTEST) tests/infra -q
 
 emulator-tests: venv ## pytest the MetaStudio emulator itself
-	$(TIMED) env HOME=$(SDK_HOME) $(PYTEST) tests/emulator/tests -q
+	$(TIMED) $(OWN_HOME) $(PYTEST) tests/emulator/tests -q
 
 # ansible-test stages, one per ansible-core version (sanity@2.19.14...), each in a copy of the collection of its own.
 units: $(addprefix units@,$(ANSIBLE_CORE_VERSIONS)) ## ansible-test units (mocked HTTP), on every ansible-core version
@@ -169,7 +170,7 @@ build-check: venv ## build the tarball, check its contents, install it and run t
 	$(TIMED) tests/utils/check-build.sh $(BIN)
 
 reliability: venv ## pytest the reliability and security suite (faults, retries, secrets)
-	$(TIMED) $(PYTEST) tests/reliability -q
+	$(TIMED) $(OWN_HOME) $(PYTEST) tests/reliability -q
 
 awx: venv ## pytest the AWX credential type and job-template playbooks with ansible-runner
 	$(TIMED) $(PYTEST) tests/awx -q
@@ -181,7 +182,7 @@ bench: venv ## measure the fleet teardown against the naive loop and the API lim
 bench-smoke: venv ## tiny benchmark run: correctness only, timings shown but not judged
 	mkdir -p .build
 	$(TIMED) $(BIN)/python tests/bench/run_bench.py --smoke | tee .build/bench-smoke.out
-	tail -n 1 .build/bench-smoke.out | grep -q '^summary: correctness OK (smoke run: correctness judged, timings NOT judged)'
+	grep '^summary:' .build/bench-smoke.out | tail -n 1 | grep -q '^summary: correctness OK (smoke run: correctness judged, timings NOT judged)'
 	! grep -q PASS .build/bench-smoke.out
 
 clean: ## remove .build and tests/output
