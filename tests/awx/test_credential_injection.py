@@ -29,8 +29,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFINITION = os.path.join(ROOT, "extensions", "awx", "metastudio_credential_type.yml")
-CREATE_PLAYBOOK = os.path.join(ROOT, "extensions", "awx", "create_credential_type.yml")
-PROJECT_PLAYBOOK = os.path.join(ROOT, "extensions", "awx", "project", "teardown.yml")
+CREATE_PLAYBOOK = os.path.join(ROOT, "extensions", "awx", "create_credential_type.yml.example")
+PROJECT_PLAYBOOK = os.path.join(ROOT, "extensions", "awx", "project", "teardown.yml.example")
 COLLECTION_TEARDOWN = os.path.join(ROOT, "playbooks", "teardown.yml")
 OWN_PLAYBOOK = os.path.join(HERE, "stop_all_jobs.yml")
 MODULE_UTILS = "ansible_collections.metastudio.cloud.plugins.module_utils."
@@ -281,10 +281,12 @@ def run_job_template(tmp_path, playbook, injected_env, collections_path, monkeyp
     (private_data_dir / "project").mkdir(parents=True)
     (private_data_dir / "inventory").mkdir()
     (private_data_dir / "inventory" / "hosts.yml").write_text(yaml.safe_dump(INVENTORY))
-    shutil.copy(playbook, str(private_data_dir / "project" / os.path.basename(playbook)))
+    # An example file goes into the project under the name its README gives it, without ".example".
+    project_name = re.sub(r"\.example$", "", os.path.basename(playbook))
+    shutil.copy(playbook, str(private_data_dir / "project" / project_name))
     envvars = dict(injected_env, ANSIBLE_COLLECTIONS_PATH=collections_path)
     # Like AWX, keep the environment out of env/envvars: it holds the secrets.
-    run = ansible_runner.run(private_data_dir=str(private_data_dir), playbook=os.path.basename(playbook),
+    run = ansible_runner.run(private_data_dir=str(private_data_dir), playbook=project_name,
                              envvars=envvars, extravars=extravars or {}, suppress_env_files=True, quiet=True)
     return run, list(run.events), private_data_dir
 
@@ -397,7 +399,7 @@ STUB_OPTIONS = ("name", "description", "kind", "inputs", "injectors", "state", "
 
 
 def test_create_credential_type_playbook_sends_the_definition_unchanged(tmp_path, monkeypatch):
-    """create_credential_type.yml, with stand-ins for the awx.awx modules that record what they are given."""
+    """create_credential_type.yml.example, with stand-ins for the awx.awx modules that record what they are given."""
     modules = tmp_path / "collections" / "ansible_collections" / "awx" / "awx" / "plugins" / "modules"
     modules.mkdir(parents=True)
     for name in ("credential_type", "credential"):

@@ -47,7 +47,8 @@ def main():
     print("MetaStudio emulator at %s with %d jobs in %d rooms" % (url, len(seed["jobs"]), len(seed["rooms"])))
     playbook = os.path.join(ROOT, "tests", "demo", "demo.yml")
     ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-    sys.exit(subprocess.call([ansible_playbook, playbook], env=env))
+    extra_vars = json.dumps({"demo_job_count": len(seed["jobs"])})
+    sys.exit(subprocess.call([ansible_playbook, playbook, "--extra-vars", extra_vars], env=env))
 
 
 if __name__ == "__main__":

@@ -32,4 +32,10 @@ DEMO_COLLECTIONS_PATH="$work/collections" EMULATOR_ARGS="--seed $root/tests/demo
     || { cat "$work/demo.log"; echo "the demo failed from the installed collection" >&2; exit 1; }
 grep -q "Idempotent:" "$work/demo.log" || { cat "$work/demo.log"; exit 1; }
 grep -E "^localhost .*failed=0" "$work/demo.log"
+# The second pass covers every seeded job, those that had already ended included, each with a labelled request ID.
+for job in $("$bin/python" -c 'import json, sys; print(" ".join(job["job_id"] for job in json.load(open(sys.argv[1]))["jobs"]))' \
+        "$root/tests/demo/seed.json"); do
+    grep -qE "call [0-9]+/[0-9]+, request [0-9a-f]+: (read|stop) of job $job " "$work/demo.log" \
+        || { cat "$work/demo.log"; echo "the demo's second pass shows no labelled request ID for job $job" >&2; exit 1; }
+done
 echo "build check passed"
