@@ -434,7 +434,8 @@ class LiveJobModule(MetaStudioModule):
     def run(self):
         params = self.params
         fleet = FleetStop(self.transport, concurrency=params["concurrency"], check_mode=self.check_mode,
-                          wait=params["wait"], wait_timeout=params["wait_timeout"], wait_sleep=params["wait_sleep"])
+                          wait=params["wait"], wait_timeout=params["wait_timeout"], wait_sleep=params["wait_sleep"],
+                          keep_jobs=params["job_id"] is not None)
         if params["job_id"] is not None:
             return self.single_result(fleet.run([(params["room_id"], params["job_id"])])[0])
         if self.targets is not None:
