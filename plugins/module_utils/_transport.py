@@ -50,7 +50,9 @@ MIN_RATE_LIMIT = 0.1
 RETRYABLE_STATUSES = (429, 500, 502, 503, 504)
 # TLS failures that can only happen in the handshake, before the request is sent.
 HANDSHAKE_FAILURES = ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "hostname", "WRONG_VERSION_NUMBER",
-                      "HANDSHAKE", "handshake", "TLSV1_ALERT", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE")
+                      "HANDSHAKE", "handshake", "TLSV1_ALERT", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE",
+                      # The CA file could not be loaded (no certificate in it): nothing was sent.
+                      "NO_CERTIFICATE_OR_CRL_FOUND", "[X509", "PEM lib")
 NOT_RESENT = " (it may have been applied, so it was not sent again: %s cannot be repeated safely)"
 
 
