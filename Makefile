@@ -90,7 +90,7 @@ awx: venv
 	$(PYTEST) tests/awx -q
 
 bench: venv
-	$(BIN)/python tests/bench/run_bench.py
+	$(BIN)/python tests/bench/run_bench.py --scale 100,1000,10000 --raised-limit 0
 
 bench-smoke: venv
 	$(BIN)/python tests/bench/run_bench.py --smoke
