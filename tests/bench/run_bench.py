@@ -436,8 +436,8 @@ class Bench(object):
 
     def table(self):
         """The scaling table and the raised-limit run, as text lines."""
-        lines = ["# %6s %9s %9s %7s %12s %9s %14s" % ("jobs", "wall s", "bound s", "ratio", "CPU ms/call", "RSS MiB",
-                                                        "Ansible s (%)")]
+        header = ("jobs", "wall s", "bound s", "ratio", "CPU ms/call", "RSS MiB", "Ansible s (%)")
+        lines = ["# %6s %9s %9s %7s %12s %9s %14s" % header]
         rows = list(self.scale_rows)
         if "raised.jobs" in self.figures:
             rows.append(dict(("raised" if name == "jobs" else name, self.figures.get("raised." + name))
