@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import traceback
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -288,7 +289,16 @@ class _Endpoint(object):
 
     def __init__(self, base_url):
         prepared = requests.PreparedRequest()
-        prepared.prepare_url(base_url, None)
+        try:
+            prepared.prepare_url(base_url, None)
+        except requests.exceptions.RequestException as exc:
+            # A host name that is not valid IDNA, for example: refused before any call, as requests would.
+            raise InvalidInputError("endpoint %s cannot be used: %s" % (base_url, exc))
+        hostname = urlsplit(prepared.url).hostname or ""
+        if any(not 0 < len(label) <= 63 for label in hostname.rstrip(".").split(".")):
+            # urllib3 would refuse it only when connecting, with an exception requests does not wrap.
+            raise InvalidInputError("endpoint %s cannot be used: a label of its host name is empty or longer than 63 "
+                                    "characters" % base_url)
         self.url_prefix = prepared.url.rstrip("/")
         self.host = host_header(base_url)
         # HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY, as requests reads them, but once per endpoint.

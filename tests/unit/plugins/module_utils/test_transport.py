@@ -559,6 +559,16 @@ def test_missing_ca_path_is_refused_before_any_call(http, tmp_path):
     assert len(http.calls) == 0
 
 
+@pytest.mark.parametrize('endpoint', [u'https://bad\u2024label.example', 'https://' + 'a' * 64 + '.example',
+                                      'https://metastudio..example'])
+def test_unusable_endpoint_host_is_refused_before_any_call(http, endpoint):
+    transport = make_transport(endpoint=endpoint)
+    with pytest.raises(InvalidInputError) as info:
+        show_job(transport, R, J)
+    assert 'cannot be used' in info.value.msg
+    assert len(http.calls) == 0
+
+
 @pytest.mark.parametrize('kwargs, verify', [
     (dict(), True),
     (dict(validate_certs=True), True),
