@@ -176,7 +176,7 @@ awx: venv ## pytest the AWX credential type and job-template playbooks with ansi
 	$(TIMED) $(PYTEST) tests/awx -q
 
 bench: venv ## measure the fleet teardown against the naive loop and the API limit (prints figures)
-	$(BIN)/python tests/bench/run_bench.py
+	$(BIN)/python tests/bench/run_bench.py --scale 100,1000,10000 --raised-limit 0
 
 # The live_jobs event source under the real ansible-rulebook (which needs Java 17: installed with apt-get when
 # missing and run as root, else this fails saying how to install it), the live_rooms inventory through

@@ -10,6 +10,7 @@ Internal to the metastudio.cloud collection; may change in any release. Free of 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,8 +37,11 @@ class FleetStop(object):
     """
 
     def __init__(self, transport, concurrency=10, check_mode=False, wait=True, wait_timeout=300, wait_sleep=3,
-                 clock=time.monotonic, sleep=time.sleep):
+                 clock=time.monotonic, sleep=time.sleep, keep_jobs=True):
         self.transport = transport
+        # Whether each result keeps the job as last read; a fleet's results need only its state, and ten
+        # thousand jobs as read would be most of the module's memory.
+        self.keep_jobs = keep_jobs
         self.concurrency = concurrency
         self.check_mode = check_mode
         self.wait = wait and not check_mode
@@ -74,17 +78,23 @@ class FleetStop(object):
         # What is known of the job if even its first read fails.
         result = job_result(room_id, job_id, {}, None)
         try:
-            if target in listed:
-                job, request_id = listed[target]
-                result = job_result(room_id, job_id, job, request_id)
+            # Taken out of the listing, so that the job as listed is freed once its result is settled.
+            found = listed.pop(target, None)
+            if found:
+                result = job_result(room_id, job_id, found[0], found[1])
             else:
                 result = read_job(self.transport, room_id, job_id)
             stop_read_job(self.transport, result, self.check_mode)
         except MetaStudioError as error:
             result.update(error.result)
-            return fail_result(result, error)
+            return self._kept(fail_result(result, error))
         if self.wait and result["changed"] and is_running(result["state"]):
             refresh(self.transport, result)
+        return self._kept(result)
+
+    def _kept(self, result):
+        if not self.keep_jobs:
+            result["job"] = None
         return result
 
     def run(self, targets, listed=None):
@@ -93,16 +103,18 @@ class FleetStop(object):
             return []
         workers = max(1, min(self.concurrency, len(targets)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
+            def map_fn(function, items):
+                return ordered_map(pool, workers, function, items)
             if listed is None:
-                listed = self._listed_running(targets, pool.map)
+                listed = self._listed_running(targets, map_fn)
             started = self.clock()
-            results = list(pool.map(lambda target: self._settle(target, listed), targets))
+            results = map_fn(lambda target: self._settle(target, listed), targets)
             if self.wait:
                 pending = [result for result in results if not result["failed"]]
                 still_running = poll_until(
-                    pending, lambda result: refresh(self.transport, result),
+                    pending, lambda result: self._kept(refresh(self.transport, result)),
                     lambda result: result["failed"] or not is_running(result["state"]),
-                    started + self.wait_timeout, self.wait_sleep, clock=self.clock, sleep=self.sleep, map_fn=pool.map)
+                    started + self.wait_timeout, self.wait_sleep, clock=self.clock, sleep=self.sleep, map_fn=map_fn)
                 mark_timed_out(still_running, self.wait_timeout)
         return results
 
@@ -134,3 +146,25 @@ class FleetStop(object):
         """Stop every running job of the project, or of the given rooms (ids or exact names), found with
         one paginated listing of the project."""
         return self._run_listed(iter_job_pages(self.transport, states=RUNNING_STATES), rooms=rooms)
+
+
+def ordered_map(pool, workers, function, items):
+    """[function(item) for item in items], computed by ``workers`` tasks of ``pool`` that each take the next
+    item as they finish one. Unlike pool.map, which holds a future per item from the start (ten thousand
+    futures for ten thousand jobs), only the results are kept; a slow item holds up only its own worker."""
+    items = list(items)
+    results = [None] * len(items)
+    feed = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                index = next(feed, None)
+            if index is None:
+                return
+            results[index] = function(items[index])
+
+    for task in [pool.submit(work) for dummy in range(min(workers, len(items)))]:
+        task.result()
+    return results

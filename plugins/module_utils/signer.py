@@ -13,7 +13,8 @@ __metaclass__ = type
 
 import hashlib
 import hmac
-from datetime import datetime, timezone
+import time
+from datetime import timezone
 from urllib.parse import quote, unquote
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -36,7 +37,9 @@ def _query_value(value):
 
 def sdk_date(now=None):
     """The X-Sdk-Date value for ``now`` (UTC, defaults to the current time)."""
-    now = now or datetime.now(timezone.utc)
+    if now is None:
+        # time.gmtime is several times cheaper than datetime.now, and this runs on every signed call.
+        return time.strftime(SDK_DATE_FORMAT, time.gmtime())
     if now.tzinfo is not None:
         now = now.astimezone(timezone.utc)
     return now.strftime(SDK_DATE_FORMAT)
@@ -72,10 +75,11 @@ def signed_header_names(headers):
     return sorted(name.lower() for name in headers if "_" not in name)
 
 
-def canonical_request(method, path, query_string, headers, body):
-    """The canonical request of the signing algorithm, as one string."""
+def canonical_request(method, path, query_string, headers, body, names=None):
+    """The canonical request of the signing algorithm, as one string; ``names`` are the signed header
+    names when the caller has them already."""
     lowered = dict((name.lower(), str(value).strip()) for name, value in headers.items())
-    names = signed_header_names(headers)
+    names = names or signed_header_names(headers)
     header_block = "".join("%s:%s\n" % (name, lowered[name]) for name in names)
     if "x-sdk-content-sha256" in lowered:
         payload_hash = lowered["x-sdk-content-sha256"]
@@ -109,8 +113,8 @@ def sign(method, path, query_string, headers, body, access_key, secret_key):
             date_value = str(value).strip()
     if not date_value:
         raise ValueError("X-Sdk-Date must be set before signing")
-    canonical = canonical_request(method, path, query_string, headers, body)
+    names = signed_header_names(headers)
+    canonical = canonical_request(method, path, query_string, headers, body, names)
     signature = hmac.new(secret_key.encode("utf-8"), string_to_sign(canonical, date_value).encode("utf-8"),
                          hashlib.sha256).hexdigest()
-    return "%s Access=%s, SignedHeaders=%s, Signature=%s" % (
-        ALGORITHM, access_key, ";".join(signed_header_names(headers)), signature)
+    return "%s Access=%s, SignedHeaders=%s, Signature=%s" % (ALGORITHM, access_key, ";".join(names), signature)

@@ -678,7 +678,8 @@ class LiveJobModule(MetaStudioModule):
         if params["state"] == "started":
             return self.run_start()
         fleet = FleetStop(self.transport, concurrency=params["concurrency"], check_mode=self.check_mode,
-                          wait=params["wait"], wait_timeout=params["wait_timeout"], wait_sleep=params["wait_sleep"])
+                          wait=params["wait"], wait_timeout=params["wait_timeout"], wait_sleep=params["wait_sleep"],
+                          keep_jobs=params["job_id"] is not None)
         room_id = params["room_id"]
         if params["room_name"] is not None:
             room_id = self.room_of_task()

@@ -42,6 +42,13 @@ DEFAULTS = dict(jobs=1000, rooms=50, naive_jobs=50)
 SMOKE = dict(jobs=20, rooms=4, naive_jobs=5)
 TARGET_LIMIT_RATIO = 1.5
 TARGET_SPEEDUP = 30.0
+# With --scale: the fleet's wall time over the bound, per size; the client's CPU per call with the limit
+# raised; the module's peak memory at every size.
+TARGET_SCALE_RATIO = {1000: 1.15, 10000: 1.05}
+TARGET_CPU_MS_PER_CALL = 0.5
+TARGET_PEAK_RSS_MB = 100.0
+SCALE_FIGURES = ("client_cpu_ms_per_call", "peak_module_rss_mb", "ansible_seconds", "ansible_share", "failures",
+                 "jobs_left_running")
 
 # Environment variables that would add a second way to authenticate, or send loopback calls to a proxy.
 DROPPED_ENV_PREFIXES = ("HUAWEICLOUD_SDK_", "HW_", "BENCH_")
@@ -106,10 +113,13 @@ class EmulatorProcess(object):
         except URLError as error:
             raise BenchError("emulator %s /_emulator/%s failed: %s" % (method, path, error.reason))
 
-    def prepare(self, jobs, rooms):
-        """Forget everything, set the latency and the rate limit again, seed the jobs and the credentials."""
+    def prepare(self, jobs, rooms, rate_limit=None, latency_ms=None):
+        """Forget everything, set the latency and the rate limit again, seed the jobs and the credentials.
+        A ``rate_limit`` of 0 turns the emulator's limit off."""
         self.admin("POST", "reset", {})
-        self.admin("PUT", "behaviour", {"latency_ms": self.latency_ms, "rate_limit_per_second": self.rate_limit})
+        rate_limit = self.rate_limit if rate_limit is None else (rate_limit or None)
+        latency_ms = self.latency_ms if latency_ms is None else latency_ms
+        self.admin("PUT", "behaviour", {"latency_ms": latency_ms, "rate_limit_per_second": rate_limit})
         created = self.admin("POST", "seed", {
             "projects": [{"project_id": PROJECT_ID, "name": "cn-north-4"}],
             "credentials": [{"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "project_ids": [PROJECT_ID]}],
@@ -152,6 +162,7 @@ class Bench(object):
         self.workdir = workdir
         self.emulator = emulator
         self.figures = {}
+        self.scale_rows = []
         self.collections = os.path.join(workdir, "collections")
         namespace = os.path.join(self.collections, "ansible_collections", "metastudio")
         os.makedirs(namespace)
@@ -227,12 +238,18 @@ class Bench(object):
 
     # -- phases ---------------------------------------------------------------------------------------
 
-    def fleet_playbook(self):
+    def fleet_playbook(self, client_rate_limit=None):
         teardown = os.path.join(self.args.collection, "playbooks", "teardown.yml")
         role = os.path.join(self.args.collection, "roles", "live_teardown", "tasks", "main.yml")
-        if self.args.fleet == "teardown" or (self.args.fleet == "auto" and os.path.isfile(teardown) and os.path.isfile(role)):
+        if client_rate_limit is None and (self.args.fleet == "teardown" or (
+                self.args.fleet == "auto" and os.path.isfile(teardown) and os.path.isfile(role))):
             return "teardown", ["metastudio.cloud.teardown"], {"all_rooms": True, "concurrency": self.args.concurrency}
-        return "bulk", [os.path.join(HERE, "fleet_bulk.yml")], {"bench_concurrency": self.args.concurrency}
+        extra = {"bench_concurrency": self.args.concurrency}
+        if client_rate_limit is not None:
+            # The teardown playbook has no rate_limit of its own: its stop task, with one.
+            extra["bench_rate_limit"] = client_rate_limit
+            return "raised", [os.path.join(HERE, "fleet_raised.yml")], extra
+        return "bulk", [os.path.join(HERE, "fleet_bulk.yml")], extra
 
     def fleet(self):
         """Run the fleet path --repeat times; the run with the median wall time stands for all of them."""
@@ -248,16 +265,21 @@ class Bench(object):
             self.put("fleet.jobs_left_running", max(run["fleet.jobs_left_running"] for run in runs))
             self.put("fleet.playbook_rc", max(run["fleet.playbook_rc"] for run in runs))
 
-    def fleet_once(self, phase):
+    def fleet_once(self, phase, jobs=None, rate_limit=None, client_rate_limit=None, latency_ms=None):
+        """One fleet run of ``jobs`` jobs (default --jobs), the emulator allowing ``rate_limit`` calls per second
+        per API (default --rate-limit, 0 for none) after ``latency_ms`` (default --latency-ms), the collection
+        pacing itself at ``client_rate_limit`` (default its own)."""
         args = self.args
+        jobs = jobs or args.jobs
         figures = {}
 
         def put(name, value):
             figures["fleet." + name] = value
 
-        log("%s: seeding %d jobs in %d rooms" % (phase, args.jobs, args.rooms))
-        self.emulator.prepare(args.jobs, args.rooms)
-        kind, playbook, extra = self.fleet_playbook()
+        rooms = min(args.rooms, jobs)
+        log("%s: seeding %d jobs in %d rooms" % (phase, jobs, rooms))
+        self.emulator.prepare(jobs, rooms, rate_limit, latency_ms)
+        kind, playbook, extra = self.fleet_playbook(client_rate_limit)
         extra["ansible_python_interpreter"] = self.module_launcher()
         env = self.environment(phase)
         env.update(HUAWEICLOUD_SDK_AK=ACCESS_KEY, HUAWEICLOUD_SDK_SK=SECRET_KEY)
@@ -266,7 +288,7 @@ class Bench(object):
         status, seconds, record = self.run_playbook(phase, playbook + ["-e", json.dumps(extra)], env)
         cpu_after = self.emulator.cpu_seconds()
         calls = self.emulator.calls()
-        jobs = self.emulator.jobs()
+        left = self.emulator.jobs()
         self.keep(phase, calls)
 
         tasks = dict((task["action"].rsplit(".", 1)[-1], task) for task in record["tasks"]
@@ -288,8 +310,8 @@ class Bench(object):
         put("jobs_listed", (listing or {}).get("summary", {}).get("jobs"))
         put("jobs_stopped", summary.get("stopped"))
         # Without a per-job outcome (the task failed as a whole, or never ran) every job counts as failed.
-        put("failures", summary["failed_jobs"] if "failed_jobs" in summary else args.jobs)
-        put("jobs_left_running", _running(jobs))
+        put("failures", summary["failed_jobs"] if "failed_jobs" in summary else jobs)
+        put("jobs_left_running", _running(left))
         put("playbook_rc", status)
         modules = _rss_records(env)
         put("module_runs", len(modules))
@@ -298,7 +320,45 @@ class Bench(object):
             put("module.%s.cpu_seconds" % module["module"], module.get("cpu_seconds"))
         put("emulator_cpu_seconds", round(cpu_after - cpu_before, 2) if None not in (cpu_before, cpu_after) else None)
         put("peak_module_rss_mb", _peak_rss_mb(modules))
+        figures.update(_client_figures(seconds, len(calls), modules))
         return figures
+
+    def repeated(self, phase, **settings):
+        """fleet_once --repeat times; the run with the median wall time, with correctness summed over all."""
+        runs = [self.fleet_once(phase if self.args.repeat == 1 else "%s-%d" % (phase, index + 1), **settings)
+                for index in range(self.args.repeat)]
+        chosen = dict(sorted(runs, key=lambda run: run["fleet.wall_seconds"])[(len(runs) - 1) // 2])
+        chosen["fleet.failures"] = sum(run["fleet.failures"] for run in runs)
+        chosen["fleet.jobs_left_running"] = max(run["fleet.jobs_left_running"] for run in runs)
+        chosen["fleet.playbook_rc"] = max(run["fleet.playbook_rc"] for run in runs)
+        cpu = sorted(run["fleet.client_cpu_ms_per_call"] for run in runs if run["fleet.client_cpu_ms_per_call"] is not None)
+        chosen["fleet.client_cpu_ms_per_call"] = cpu[(len(cpu) - 1) // 2] if cpu else None
+        return chosen
+
+    def scaling(self):
+        """The fleet at the gateway's limit for each size of --scale: wall time against the bound."""
+        for jobs in self.args.scale:
+            run = self.repeated("scale-%d" % jobs, jobs=jobs)
+            bound = _limit_seconds(jobs, self.args.rate_limit)
+            row = dict(jobs=jobs, wall_seconds=run["fleet.wall_seconds"], bound_seconds=bound,
+                       ratio=round(run["fleet.wall_seconds"] / bound, 3))
+            for name in SCALE_FIGURES:
+                row[name] = run["fleet." + name]
+            self.scale_rows.append(row)
+            for name, value in row.items():
+                self.put("scale.%d.%s" % (jobs, name), value)
+
+    def raised(self):
+        """The fleet with the API's limit raised (or off) and the client's pacing off: what the client costs."""
+        args = self.args
+        run = self.repeated("raised", jobs=args.raised_jobs, rate_limit=args.raised_limit, client_rate_limit=0,
+                            latency_ms=args.raised_latency_ms)
+        self.put("raised.jobs", args.raised_jobs)
+        self.put("raised.emulator_rate_limit", args.raised_limit or None)
+        self.put("raised.latency_ms", args.raised_latency_ms)
+        for name in ("wall_seconds", "calls", "http_429") + SCALE_FIGURES:
+            self.put("raised." + name, run["fleet." + name])
+        self.put("raised.calls_per_second", round(run["fleet.calls"] / run["fleet.wall_seconds"], 1))
 
     def naive(self):
         args = self.args
@@ -339,7 +399,7 @@ class Bench(object):
         self.put("limit.stop_calls", args.jobs)
         self.put("limit.list_calls", pages)
         self.put("limit.rate_per_second", args.rate_limit)
-        self.put("limit.seconds", round((args.jobs + pages) / float(args.rate_limit), 3))
+        self.put("limit.seconds", _limit_seconds(args.jobs, args.rate_limit))
 
     def ratios(self):
         fleet = self.figures["fleet.wall_seconds"]
@@ -352,6 +412,46 @@ class Bench(object):
         if self.args.keep:
             with open(os.path.join(self.workdir, "%s-calls.json" % phase), "w") as stream:
                 json.dump(calls, stream)
+
+    def scale_misses(self):
+        """The targets of --scale and --raised-limit that were missed, and any failure in those runs."""
+        misses = []
+        for row in self.scale_rows:
+            target = TARGET_SCALE_RATIO.get(row["jobs"])
+            if target is not None and row["ratio"] > target:
+                misses.append("%d jobs: fleet is %.2fx the bound (target <= %.2fx)" % (row["jobs"], row["ratio"], target))
+            if row["peak_module_rss_mb"] is not None and row["peak_module_rss_mb"] >= TARGET_PEAK_RSS_MB:
+                misses.append("%d jobs: module peak RSS %.1f MiB (target < %d)" % (
+                    row["jobs"], row["peak_module_rss_mb"], TARGET_PEAK_RSS_MB))
+            if row["failures"] or row["jobs_left_running"]:
+                misses.append("%d jobs: %d failures, %d jobs left running" % (row["jobs"], row["failures"], row["jobs_left_running"]))
+        cpu = self.figures.get("raised.client_cpu_ms_per_call")
+        if "raised.jobs" in self.figures:
+            if cpu is None or cpu > TARGET_CPU_MS_PER_CALL:
+                misses.append("raised limit: %s ms of CPU per call (target <= %.1f)" % (cpu, TARGET_CPU_MS_PER_CALL))
+            if self.figures["raised.failures"] or self.figures["raised.jobs_left_running"]:
+                misses.append("raised limit: %d failures, %d jobs left running" % (
+                    self.figures["raised.failures"], self.figures["raised.jobs_left_running"]))
+        return misses
+
+    def table(self):
+        """The scaling table and the raised-limit run, as text lines."""
+        header = ("jobs", "wall s", "bound s", "ratio", "CPU ms/call", "RSS MiB", "Ansible s (%)")
+        lines = ["# %6s %9s %9s %7s %12s %9s %14s" % header]
+        rows = list(self.scale_rows)
+        if "raised.jobs" in self.figures:
+            rows.append(dict(("raised" if name == "jobs" else name, self.figures.get("raised." + name))
+                             for name in ("jobs", "wall_seconds") + SCALE_FIGURES))
+        for row in rows:
+            label = "%6d" % row["jobs"] if "jobs" in row else "%6s" % ("%d*" % row["raised"])
+            lines.append("# %s %9.2f %9s %7s %12s %9s %8s (%3.0f%%)" % (
+                label, row["wall_seconds"], _fixed(row.get("bound_seconds")), _fixed(row.get("ratio")),
+                _fixed(row["client_cpu_ms_per_call"], 3), _fixed(row["peak_module_rss_mb"], 1),
+                _fixed(row["ansible_seconds"]), 100.0 * (row["ansible_share"] or 0.0)))
+        if "raised.jobs" in self.figures:
+            lines.append("# * raised limit: emulator limit %s, latency %s ms, the collection's rate_limit 0" % (
+                self.figures["raised.emulator_rate_limit"] or "off", self.figures["raised.latency_ms"]))
+        return lines
 
     # -- verdict --------------------------------------------------------------------------------------
 
@@ -383,6 +483,8 @@ class Bench(object):
             if speedup is None or speedup <= TARGET_SPEEDUP:
                 misses.append("fleet is only %sx faster than the naive loop (target > %dx)" % (
                     "?" if speedup is None else "%.1f" % speedup, TARGET_SPEEDUP))
+        if not args.smoke:
+            misses += self.scale_misses()
         correctness = "%d failures, %d/%d fleet jobs and %d/%d naive jobs ended" % (
             failures, args.jobs - figures["fleet.jobs_left_running"], args.jobs,
             args.naive_jobs - figures["naive.jobs_left_running"], args.naive_jobs)
@@ -398,6 +500,25 @@ class Bench(object):
         if misses:
             return False, "summary: %s (%s): %s. [%s; %s]" % (verdict, mode, "; ".join(misses), correctness, timing)
         return True, "summary: %s (%s): %s; %s" % (verdict, mode, correctness, timing)
+
+
+def _limit_seconds(jobs, rate):
+    """The API's bound: every stop call, plus the listing pages, at the rate limit."""
+    return round((jobs + -(-jobs // PAGE_SIZE)) / float(rate), 3)
+
+
+def _client_figures(wall_seconds, calls, modules):
+    """What the module processes cost (CPU per API call, wall) and the share of the wall time outside them."""
+    module_seconds = sum(module["seconds"] for module in modules)
+    module_cpu = sum(module.get("cpu_seconds") or 0.0 for module in modules)
+    return {
+        "fleet.module_seconds": round(module_seconds, 2),
+        "fleet.module_cpu_seconds": round(module_cpu, 2),
+        "fleet.client_cpu_ms_per_call": round(1000.0 * module_cpu / calls, 3) if calls and modules else None,
+        # Ansible itself: start-up, templating and passing the job lists and results between tasks.
+        "fleet.ansible_seconds": round(wall_seconds - module_seconds, 2),
+        "fleet.ansible_share": round((wall_seconds - module_seconds) / wall_seconds, 3) if wall_seconds else None,
+    }
 
 
 def _call_figures(phase, calls):
@@ -470,6 +591,14 @@ def parse_args(argv=None):
                         help="run the fleet path this many times and keep the run with the median wall time (default 1)")
     parser.add_argument("--fleet", choices=("auto", "teardown", "bulk"), default="auto",
                         help="fleet path: the teardown playbook, the two bulk tasks, or the first when it exists (default auto)")
+    parser.add_argument("--scale", type=_sizes, default=[], metavar="N,N,...",
+                        help="also run the fleet path for each of these job counts and print the scaling table")
+    parser.add_argument("--raised-limit", type=float, metavar="R",
+                        help="also run the fleet with the emulator's limit at R calls/s per API (0: none) and the "
+                        "collection's rate_limit 0, to measure the client's CPU per call")
+    parser.add_argument("--raised-jobs", type=int, default=5000, help="jobs of the raised-limit run (default 5000)")
+    parser.add_argument("--raised-latency-ms", type=float, default=0,
+                        help="latency of the raised-limit run (default 0)")
     parser.add_argument("--collection", default=ROOT, help="the collection to benchmark (default: this working tree)")
     parser.add_argument("--smoke", action="store_true", help="tiny run that checks correctness only; timing is not enforced")
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
@@ -487,6 +616,8 @@ def parse_args(argv=None):
         parser.error("--rate-limit must be more than 0 and --latency-ms at least 0")
     if not 1 <= args.concurrency <= 100:
         parser.error("--concurrency must be between 1 and 100")
+    if args.raised_limit is not None and (args.raised_limit < 0 or args.raised_jobs < 1 or args.raised_latency_ms < 0):
+        parser.error("--raised-limit, --raised-jobs and --raised-latency-ms must not be negative")
     if not 1 <= args.repeat <= 20:
         parser.error("--repeat must be between 1 and 20")
     # 20 rather than 20.0 in the figures and in the emulator's behaviour.
@@ -498,6 +629,20 @@ def parse_args(argv=None):
 
 def _integral(number):
     return int(number) if float(number).is_integer() else number
+
+
+def _fixed(value, digits=2):
+    return "-" if value is None else "%.*f" % (digits, value)
+
+
+def _sizes(text):
+    try:
+        sizes = [int(size) for size in text.split(",") if size.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("--scale takes job counts separated by commas, such as 100,1000,10000")
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("--scale takes job counts of at least 1")
+    return sizes
 
 
 def _show(value):
@@ -529,10 +674,16 @@ def main(argv=None):
         bench.naive()
         bench.limit()
         bench.ratios()
+        if args.scale:
+            bench.scaling()
+        if args.raised_limit is not None:
+            bench.raised()
         bench.put("machine.load_average_after", _load_average())
         passed, summary = bench.verdict()
         for name, value in bench.figures.items():
             print("%s: %s" % (name, _show(value)))
+        if bench.scale_rows or args.raised_limit is not None:
+            print("\n".join(bench.table()))
         print(summary)
         sys.stdout.flush()
         if args.json:

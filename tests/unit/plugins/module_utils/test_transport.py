@@ -559,6 +559,16 @@ def test_missing_ca_path_is_refused_before_any_call(http, tmp_path):
     assert len(http.calls) == 0
 
 
+@pytest.mark.parametrize('endpoint', [u'https://bad\u2024label.example', 'https://' + 'a' * 64 + '.example',
+                                      'https://metastudio..example'])
+def test_unusable_endpoint_host_is_refused_before_any_call(http, endpoint):
+    transport = make_transport(endpoint=endpoint)
+    with pytest.raises(InvalidInputError) as info:
+        show_job(transport, R, J)
+    assert 'cannot be used' in info.value.msg
+    assert len(http.calls) == 0
+
+
 @pytest.mark.parametrize('kwargs, verify', [
     (dict(), True),
     (dict(validate_certs=True), True),
@@ -585,6 +595,43 @@ def test_verify_setting_reaches_requests_and_wins_over_the_environment(rsps, mon
     rsps.add(responses.GET, JOB_URL, json={'state': 'SUCCEED'})
     show_job(make_transport(**kwargs), R, J)
     assert rsps.calls[0].request.req_kwargs['verify'] == verify
+
+
+@pytest.mark.parametrize('variable', CA_BUNDLE_VARIABLES)
+def test_ca_bundle_of_the_environment_stands_for_the_default_trust(rsps, monkeypatch, variable):
+    for name in CA_BUNDLE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, '/etc/ssl/environment-bundle.pem')
+    rsps.add(responses.GET, JOB_URL, json={'state': 'SUCCEED'})
+    show_job(make_transport(), R, J)
+    assert rsps.calls[0].request.req_kwargs['verify'] == '/etc/ssl/environment-bundle.pem'
+
+
+PROXY_VARIABLES = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy')
+
+
+@pytest.mark.parametrize('environment, proxies', [
+    (dict(), {}),
+    (dict(HTTPS_PROXY='http://proxy.example.test:3128'), {'https': 'http://proxy.example.test:3128'}),
+    (dict(https_proxy='http://proxy.example.test:3128', HTTP_PROXY='http://other.example.test:8080'),
+     {'https': 'http://proxy.example.test:3128', 'http': 'http://other.example.test:8080'}),
+    (dict(HTTPS_PROXY='http://proxy.example.test:3128', NO_PROXY=HOST), {}),
+    (dict(HTTPS_PROXY='http://proxy.example.test:3128', no_proxy='.example.org,' + HOST.split('.', 1)[1]), {}),
+    # requests keeps NO_PROXY among the proxies ('no'), as it does when it reads them itself.
+    (dict(HTTPS_PROXY='http://proxy.example.test:3128', NO_PROXY='other.example.org'),
+     {'https': 'http://proxy.example.test:3128', 'no': 'other.example.org'}),
+])
+def test_proxies_of_the_environment_reach_requests(rsps, monkeypatch, environment, proxies):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    rsps.add(responses.GET, JOB_URL, json={'state': 'SUCCEED'})
+    rsps.add(responses.GET, JOB_URL, json={'state': 'SUCCEED'})
+    transport = make_transport()
+    show_job(transport, R, J)
+    show_job(transport, R, J)
+    assert [call.request.req_kwargs['proxies'] for call in rsps.calls] == [proxies, proxies]
 
 
 # -- pacing -----------------------------------------------------------------------------------------
