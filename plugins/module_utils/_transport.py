@@ -74,8 +74,8 @@ class Attempt(object):
 
 
 def check_settings(timeout, retries, rate_limit, app_user_id):
-    if app_user_id is not None and (not app_user_id.strip() or app_user_id != app_user_id.strip()
-                                    or any(ord(ch) < 32 or ord(ch) > 126 for ch in app_user_id)):
+    printable = app_user_id is None or all(32 <= ord(ch) <= 126 for ch in app_user_id)
+    if app_user_id is not None and (not app_user_id.strip() or app_user_id != app_user_id.strip() or not printable):
         raise InvalidInputError("app_user_id must be printable ASCII, with no control characters and no leading or trailing spaces")
     if timeout is None or not 0 < timeout <= 3600:
         raise InvalidInputError("timeout must be more than 0 and at most 3600 seconds, got %r" % timeout)
