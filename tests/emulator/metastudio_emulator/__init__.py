@@ -5,6 +5,6 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from .server import Emulator
+from .emulator import Emulator
 
 __all__ = ["Emulator"]

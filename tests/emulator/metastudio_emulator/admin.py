@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl
 
 from .behaviour import BehaviourError
 from .faults import FaultError
-from .model import END_STATES, SeedError
+from .model import END_STATES
+from .seed import SeedError
 from .timeutil import parse_rfc3339
 
 PREFIX = "/_emulator"
@@ -79,6 +80,8 @@ def _dispatch(emulator, method, raw_path, query, body):
             return 200, {"ok": True}
     if head == "jobs":
         return _jobs(emulator, method, parts, query, body)
+    if head == "rooms" and method == "GET":
+        return _rooms(emulator, parts, query)
     if parts == ["tokens", "expire"] and method == "POST":
         return 200, {"expired": emulator.expire_tokens(_object(body).get("token"))}
     if parts == ["clock"]:
@@ -129,13 +132,27 @@ def _jobs(emulator, method, parts, query, body):
         block_reason = document.get("block_reason")
         if block_reason is not None and not isinstance(block_reason, str):
             raise AdminError(400, "block_reason must be a string")
-        outcome = emulator.end_job(parts[1], state, error_info, block_reason)
+        after = document.get("after_seconds")
+        if after is not None and (isinstance(after, bool) or not isinstance(after, (int, float)) or after < 0):
+            raise AdminError(400, "after_seconds must be a number >= 0")
+        outcome = emulator.end_job(parts[1], state, error_info, block_reason, after)
         if outcome is None:
             raise AdminError(404, "no job %s" % parts[1])
         if outcome is False:
             raise AdminError(409, "job %s has already ended" % parts[1])
         return 200, outcome
     raise AdminError(404, "unknown admin endpoint %s /_emulator/%s" % (method, "/".join(parts)))
+
+
+def _rooms(emulator, parts, query):
+    if len(parts) == 1:
+        return 200, {"rooms": emulator.raw_rooms(query.get("project_id") or None)}
+    if len(parts) == 2:
+        room = emulator.raw_room(parts[1])
+        if room is None:
+            raise AdminError(404, "no room %s" % parts[1])
+        return 200, room
+    raise AdminError(404, "unknown admin endpoint GET /_emulator/%s" % "/".join(parts))
 
 
 def _set_clock(emulator, document):

@@ -7,6 +7,9 @@ __metaclass__ = type
 
 import json
 
+from .errors import STATE_NOT_ALLOWED
+from .routes import OPERATIONS
+
 
 class BehaviourError(ValueError):
     pass
@@ -46,6 +49,20 @@ def _text(value):
     return value
 
 
+def rate_limits(value):
+    """null (none), "reference" (each API's documented limit) or {operation or "*": calls per second or null}."""
+    if value is None or value == "reference":
+        return value
+    if not isinstance(value, dict):
+        raise BehaviourError("must be null, \"reference\" or an object of operation (or \"*\") to calls per second")
+    for name, rate in value.items():
+        if name != "*" and name not in OPERATIONS:
+            raise BehaviourError("has unknown operation %r; known: *, %s" % (name, ", ".join(OPERATIONS)))
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0):
+            raise BehaviourError("must give %s a number > 0 or null" % name)
+    return dict(value)
+
+
 def _flag(value):
     if not isinstance(value, bool):
         raise BehaviourError("must be true or false")
@@ -75,8 +92,30 @@ BEHAVIOURS = {
     "token_ttl_seconds": (86400, _number(positive=True), "lifetime of tokens issued by POST /v3/auth/tokens"),
     "rate_limit_per_second": (None, _number(nullable=True, positive=True), "per-operation throttling (null = off)"),
     "rate_limit_burst": (None, _number(nullable=True, positive=True), "token bucket size (null = the rate)"),
-    "throttle_retry_after_seconds": (None, _number(nullable=True), "Retry-After on 429 (null = no header)"),
+    "rate_limits": (None, rate_limits, "per-API limits for every project: null, \"reference\" or {operation: rate}"),
+    "throttle_retry_after_seconds": (1, _number(nullable=True), "Retry-After on 429 (null = no header)"),
     "latency_ms": (0, _number(), "delay added to every API call"),
+    "temp_room_cleanup_delay_seconds": (0, _number(), "lifecycle question 12: how long after its last job ended a "
+                                                      "TEMP room (and its jobs) is still found"),
+    "create_room_status": (200, _choice(200, 201), "lifecycle question 1: success status of CreateSmartLiveRoom"),
+    "update_room_semantics": ("replace", _choice("replace", "merge"),
+                              "lifecycle question 2: a PUT replaces the room body, or merges its top-level fields"),
+    "update_room_while_live": ("allowed", _choice("allowed", "refused"),
+                               "lifecycle question 2: a PUT while a job runs is allowed or 400 MSS.20020001"),
+    "update_read_only_fields": ("ignored", _choice("ignored", "rejected"),
+                                "lifecycle question 3: read-only fields echoed in a PUT are ignored or refused"),
+    "room_secrets": ("clear", _choice("clear", "masked"),
+                     "lifecycle question 4: show gives stream_keys and the callback key in clear or masked"),
+    "busy_room_start": ("parallel", _choice("parallel", "refused"),
+                        "lifecycle question 6: a start without single_job_in_room in a room with a running job"),
+    "busy_room_error_status": (400, _http_status, "lifecycle question 6: status of a refused start in a busy room"),
+    "busy_room_error_code": ("MSS.20020001", _text, "lifecycle question 6: error_code of that refusal"),
+    "busy_room_error_msg": (STATE_NOT_ALLOWED[1], _text, "lifecycle question 6: error_msg of that refusal"),
+    "delete_room_with_running_job": ("refused", _choice("refused", "stops_job", "orphans"),
+                                     "lifecycle question 7: 400 MSS.20020001, the jobs stop, or they run on "
+                                     "without a room"),
+    "started_job_outcome": ("PROCESSING", _choice("PROCESSING", "FAILED", "BLOCKED"),
+                            "a started job reaches PROCESSING, or ends FAILED or BLOCKED while starting"),
 }
 
 

@@ -14,8 +14,8 @@ import tempfile
 import threading
 
 from .behaviour import BehaviourError, parse_cli_assignment
-from .model import SeedError
-from .server import Emulator
+from .seed import SeedError
+from .emulator import Emulator
 
 
 def build_parser():

@@ -1,22 +1,17 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Injected faults, per-operation throttling and the call log."""
+"""Injected faults and per-operation throttling."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import random
-import re
 import threading
 import time
 import uuid
 
 from .model import END_STATES
-
-OPERATIONS = (
-    "ShowSmartLive", "StopSmartLive", "ListSmartLive", "ListSmartLiveJobs", "StartSmartLive",
-    "ShowSmartLiveRoom", "ListSmartLiveRooms", "ExecuteSmartLiveCommand", "KeystoneCreateUserTokenByPassword",
-)
+from .routes import OPERATIONS
 # Kinds that replace the answer, and kinds that act before a normally handled call.
 ANSWER_KINDS = ("status", "html", "truncated", "reset")
 PRE_KINDS = ("latency", "end_job_first")
@@ -70,8 +65,8 @@ def validate_fault(spec):
     apply_when = spec.get("apply", "before")
     if apply_when not in ("before", "after"):
         raise FaultError("apply must be \"before\" or \"after\"")
-    if apply_when == "after" and kind not in ANSWER_KINDS:
-        raise FaultError("apply=after only makes sense for kinds %s" % ", ".join(ANSWER_KINDS))
+    if apply_when == "after" and kind not in ANSWER_KINDS + ("latency",):
+        raise FaultError("apply=after only makes sense for kinds %s" % ", ".join(ANSWER_KINDS + ("latency",)))
     status = spec.get("status", 502 if kind == "html" else 500)
     if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
         raise FaultError("status must be an integer in 400..599")
@@ -143,90 +138,27 @@ class FaultBook:
 
 
 class Throttle:
-    """One token bucket per operation, refilled from a monotonic clock."""
+    """Token buckets by key (project, operation), refilled from a monotonic clock."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._buckets = {}
-        self.rate = None
-        self.burst = None
 
-    def configure(self, rate, burst):
+    def reset(self):
         with self._lock:
-            self.rate = rate
-            self.burst = burst if burst is not None else rate
             self._buckets = {}
 
-    def allow(self, operation):
-        rate = self.rate
+    def allow(self, key, rate, burst=None):
+        """Take one call from the bucket of `key` holding up to `burst` (default `rate`) calls."""
         if rate is None:
             return True
         with self._lock:
-            capacity = max(1.0, float(self.burst))
+            capacity = max(1.0, float(burst if burst is not None else rate))
             moment = time.monotonic()
-            tokens, last = self._buckets.get(operation, (capacity, moment))
+            tokens, last = self._buckets.get(key, (capacity, moment))
             tokens = min(capacity, tokens + (moment - last) * rate)
             if tokens >= 1.0:
-                self._buckets[operation] = (tokens - 1.0, moment)
+                self._buckets[key] = (tokens - 1.0, moment)
                 return True
-            self._buckets[operation] = (tokens, moment)
+            self._buckets[key] = (tokens, moment)
             return False
-
-
-_SECRET_HEADERS = frozenset(("x-auth-token", "x-security-token", "x-subject-token", "cookie", "proxy-authorization"))
-_SECRET_WORDS = ("password", "secret", "token", "passwd")
-_SIGNATURE = re.compile(r"(Signature=)[^,\s]*", re.IGNORECASE)
-REDACTED = "***"
-
-
-_PLAIN_HEADERS = frozenset(("host", "content-type", "content-length", "user-agent", "accept", "accept-encoding",
-                            "connection", "x-sdk-date", "x-project-id", "x-app-userid", "x-sdk-content-sha256"))
-
-
-def redact_header(name, value):
-    lowered = name.lower()
-    if lowered in _PLAIN_HEADERS:
-        return value
-    if lowered == "authorization":
-        if "signature=" in value.lower():
-            return _SIGNATURE.sub(r"\g<1>" + REDACTED, value)
-        scheme = value.split(" ", 1)[0] if " " in value else ""
-        return (scheme + " " + REDACTED).strip()
-    if lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_WORDS):
-        return REDACTED
-    return value
-
-
-def redact_query_value(name, value):
-    lowered = name.lower()
-    if any(word in lowered for word in _SECRET_WORDS) or lowered in ("auth_key", "signature", "sk"):
-        return REDACTED
-    return value
-
-
-class CallLog:
-    """Every API call (never the admin ones), oldest first, capped to keep memory bounded."""
-
-    def __init__(self, limit=200000):
-        self._lock = threading.Lock()
-        self._entries = []
-        self._seq = 0
-        self._limit = limit
-
-    def append(self, entry):
-        with self._lock:
-            self._seq += 1
-            entry["seq"] = self._seq
-            self._entries.append(entry)
-            if len(self._entries) > self._limit:
-                del self._entries[:len(self._entries) - self._limit]
-
-    def since(self, seq):
-        with self._lock:
-            if seq <= 0:
-                return list(self._entries)
-            return [entry for entry in self._entries if entry["seq"] > seq]
-
-    def clear(self):
-        with self._lock:
-            self._entries = []

@@ -20,6 +20,8 @@ class Reply:
         self.headers = list(headers or [])
         self.action = action
         self.announced_length = announced_length
+        # How long to wait, after the call is logged, before answering.
+        self.delay_seconds = 0
 
     def add_header(self, name, value):
         self.headers.append((name, value))
@@ -66,3 +68,20 @@ def html_page(status, reason):
     page = ("<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n"
             "<hr><center>api-gateway</center>\r\n</body>\r\n</html>\r\n") % (title, title)
     return Reply(status, page.encode("ascii"), "text/html")
+
+
+class Answer:
+    """A success document that the API returns with extra response headers (as IAM returns its token)."""
+
+    def __init__(self, document, headers):
+        self.document = document
+        self.headers = list(headers)
+
+
+def success_reply(status, result):
+    """The answer to a call that succeeded: None is an empty body, a dict is JSON."""
+    if result is None:
+        return Reply(status, b"")
+    if isinstance(result, Answer):
+        return json_reply(status, result.document, result.headers)
+    return json_reply(status, result)

@@ -27,8 +27,8 @@ _SDK_DATE = re.compile(r"^\d{8}T\d{6}Z$")
 _HEX = "0123456789ABCDEF"
 # How each byte value is written in a canonical URI or query.
 _BYTE_ENCODING = tuple(chr(byte) if byte in _UNRESERVED else "%" + _HEX[byte >> 4] + _HEX[byte & 15] for byte in range(256))
-_ALL_UNRESERVED = re.compile(r"^[A-Za-z0-9\-_.~]*$")
-_ALL_UNRESERVED_BYTES = re.compile(br"^[A-Za-z0-9\-_.~]*$")
+_ALL_UNRESERVED = re.compile(r"^[A-Za-z0-9\-_.~]*\Z")
+_ALL_UNRESERVED_BYTES = re.compile(br"^[A-Za-z0-9\-_.~]*\Z")
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 

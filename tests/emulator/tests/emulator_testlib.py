@@ -9,6 +9,7 @@ __metaclass__ = type
 import datetime
 import hashlib
 import hmac
+import json
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
@@ -73,7 +74,7 @@ class ApiClient:
         self.verify = verify
 
     def request(self, method, path, query=None, body=None, headers=None, date=None, project_header=True,
-                app_user=None, auth=True):
+                app_user=None, auth=True, timeout=30):
         query = list(query or [])
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -92,7 +93,7 @@ class ApiClient:
         url = self.base_url + path
         if query:
             url += "?" + encoded_query(query)
-        return self.session.request(method, url, data=body, headers=send, timeout=30, verify=self.verify)
+        return self.session.request(method, url, data=body, headers=send, timeout=timeout, verify=self.verify)
 
     def job_path(self, room=ROOM, job=None, project=None):
         path = "/v1/%s/smart-live-rooms/%s/smart-live-jobs" % (project or self.project_id, room)
@@ -105,7 +106,7 @@ class ApiClient:
         return self.request("POST", self.job_path(room, job) + "/stop", **kwargs)
 
     def start(self, room=ROOM, body=None, **kwargs):
-        return self.request("POST", self.job_path(room), body=body, **kwargs)
+        return self.request("POST", self.job_path(room), body=_json(body), **kwargs)
 
     def list_room_jobs(self, room=ROOM, query=None, **kwargs):
         return self.request("GET", self.job_path(room), query=query, **kwargs)
@@ -118,6 +119,22 @@ class ApiClient:
 
     def list_rooms(self, query=None, **kwargs):
         return self.request("GET", "/v1/%s/smart-live-rooms" % self.project_id, query=query, **kwargs)
+
+    def create_room(self, body, **kwargs):
+        return self.request("POST", "/v1/%s/smart-live-rooms" % self.project_id, body=_json(body), **kwargs)
+
+    def update_room(self, body, room=ROOM, **kwargs):
+        return self.request("PUT", "/v1/%s/smart-live-rooms/%s" % (self.project_id, room), body=_json(body), **kwargs)
+
+    def delete_room(self, room=ROOM, **kwargs):
+        return self.request("DELETE", "/v1/%s/smart-live-rooms/%s" % (self.project_id, room), **kwargs)
+
+    def command(self, body, room=ROOM, job=JOB, **kwargs):
+        return self.request("POST", self.job_path(room, job) + "/command", body=_json(body), **kwargs)
+
+
+def _json(body):
+    return body if body is None or isinstance(body, (str, bytes)) else json.dumps(body)
 
 
 class Admin:
@@ -156,6 +173,9 @@ class Admin:
 
     def clock(self, **document):
         return self.call("PUT", "/clock", document)
+
+    def room(self, room_id=ROOM, expect=200):
+        return self.call("GET", "/rooms/" + room_id, expect=expect)
 
 
 def assert_error(response, status, code, message=None):

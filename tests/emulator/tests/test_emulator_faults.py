@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from emulator_testlib import JOB, PROJECT, ROOM, assert_error
+from emulator_testlib import AK, JOB, PROJECT, ROOM, SK, ApiClient, assert_error
 
 
 def test_throttling(api, admin):
@@ -26,7 +26,7 @@ def test_throttling(api, admin):
     answer = api.show() if answer.status_code == 200 else answer
     body = assert_error(answer, 429, "APIG.0308")
     assert body["error_msg"] == "The throttling threshold has been reached: policy user over ratelimit, limit:1, time:1 second"
-    assert "Retry-After" not in answer.headers
+    assert answer.headers["Retry-After"] == "1"
     throttled = [call for call in admin.calls() if call["throttled"]]
     assert throttled and all(call["effect"] in (None, "noop") for call in throttled)
     assert all(call["status"] == 429 for call in throttled)
@@ -36,6 +36,63 @@ def test_throttling(api, admin):
     admin.behaviour(rate_limit_per_second=None)
     assert all(api.show().status_code == 200 for count in range(10))
     assert admin.call("GET", "/health") == {"ok": True}
+
+
+def test_no_retry_after_when_switched_off(api, admin):
+    admin.behaviour(rate_limit_per_second=0.001, rate_limit_burst=1, throttle_retry_after_seconds=None)
+    assert api.show().status_code == 200
+    answer = api.show()
+    assert_error(answer, 429, "APIG.0308")
+    assert "Retry-After" not in answer.headers
+
+
+def _throttle_answer(answer):
+    body = answer.json()
+    return answer.status_code, body["error_code"], body["error_msg"], answer.headers.get("Retry-After")
+
+
+@pytest.mark.parametrize("apply", ["before", "after"])
+def test_throttling_fault_answers_as_the_rate_limit_does(api, admin, apply):
+    admin.behaviour(rate_limits={"ShowSmartLive": 2}, throttle_retry_after_seconds=2)
+    admin.fault(operation="ShowSmartLive", kind="status", status=429, apply=apply)
+    faulted = api.show()
+    body = assert_error(faulted, 429, "APIG.0308")
+    assert body["request_id"] == faulted.headers["X-Request-Id"]
+    limited = None
+    while limited is None:
+        answer = api.show()
+        limited = answer if answer.status_code == 429 else None
+    assert _throttle_answer(faulted) == _throttle_answer(limited)
+    assert _throttle_answer(limited) == (429, "APIG.0308", "The throttling threshold has been reached: policy user "
+                                         "over ratelimit, limit:2, time:1 second", "2")
+
+
+def test_throttling_fault_without_limits_names_the_reference_limit(api, admin):
+    admin.fault(operation="StartSmartLive", kind="status", status=429)
+    body = assert_error(api.start(), 429, "APIG.0308")
+    assert body["error_msg"].endswith("limit:4, time:1 second")
+    assert api.start().status_code == 202
+
+
+def test_reference_rate_limits_per_project(emu, admin):
+    other = "ab" * 16
+    admin.seed({"projects": [{"project_id": PROJECT}, {"project_id": other, "rate_limits": {"*": 50}}],
+                "credentials": [{"access_key": AK, "secret_key": SK}],
+                "rooms": [{"project_id": PROJECT, "room_id": ROOM}, {"project_id": other, "room_id": "r2"}]})
+    admin.behaviour(rate_limits="reference")
+    mine, theirs = ApiClient(emu.url), ApiClient(emu.url, project_id=other)
+    statuses = [mine.start().status_code for count in range(6)]
+    assert statuses[:4] == [202] * 4 and 429 in statuses[4:]
+    # Another project has its own buckets, and here its own limit.
+    assert [theirs.start(room="r2").status_code for count in range(6)] == [202] * 6
+    body = assert_error(mine.start(), 429, "APIG.0308")
+    assert "limit:4," in body["error_msg"]
+
+
+def test_bad_rate_limits_are_refused(admin):
+    admin.call("PUT", "/behaviour", {"rate_limits": {"NoSuchOperation": 1}}, expect=400)
+    admin.call("PUT", "/behaviour", {"rate_limits": {"*": 0}}, expect=400)
+    admin.call("POST", "/seed", {"projects": [{"project_id": "p", "rate_limits": "fast"}]}, expect=400)
 
 
 def test_throttled_start_has_no_effect(api, admin):
@@ -182,6 +239,6 @@ def test_faults_never_touch_admin_or_other_operations(api, admin):
 
 def test_invalid_faults(admin):
     for spec in ({"kind": "explode"}, {"kind": "status", "status": 200}, {"kind": "status", "operation": "Nope"},
-                 {"kind": "latency", "apply": "after"}, {"kind": "status", "count": 0},
+                 {"kind": "end_job_first", "apply": "after"}, {"kind": "status", "count": 0},
                  {"kind": "status", "probability": 2}, {"kind": "status", "colour": "red"}):
         assert "error" in admin.call("POST", "/faults", spec, expect=400)

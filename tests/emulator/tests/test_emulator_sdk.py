@@ -90,3 +90,34 @@ def test_errors(client, admin):
         client.stop_smart_live(metastudio.StopSmartLiveRequest(room_id=ROOM, job_id="missing"))
     assert throttled_stop.value.status_code == 429 and throttled_stop.value.error_code == "APIG.0308"
     assert throttled_stop.value.request_id == admin.calls()[-1]["request_id"]
+
+
+def test_room_lifecycle_and_command(client, admin):
+    body = metastudio.CreateSmartLiveRoomReq(
+        room_name="SDK room", room_type="NORMAL",
+        video_config=metastudio.VideoConfig(width=1920, height=1080, bitrate=4000, codec="H264"),
+        output_urls=["rtmp://live.example.com/app"], stream_keys=["sdk-stream-key"])
+    created = client.create_smart_live_room(metastudio.CreateSmartLiveRoomRequest(body=body))
+    room_id = created.room_id
+    assert len(room_id) == 32 and len(created.x_request_id) == 32
+    shown = client.show_smart_live_room(metastudio.ShowSmartLiveRoomRequest(room_id=room_id))
+    assert shown.stream_keys == ["sdk-stream-key"] and shown.video_config.bitrate == 4000
+    updated = client.update_smart_live_room(metastudio.UpdateSmartLiveRoomRequest(
+        room_id=room_id, body=metastudio.CreateSmartLiveRoomReq(room_name="SDK room 2")))
+    assert updated.room_name == "SDK room 2" and updated.stream_keys == []
+    started = client.start_smart_live(metastudio.StartSmartLiveRequest(
+        room_id=room_id, body=metastudio.StartSmartLiveReq(
+            job_run_config=metastudio.LiveJobRunConfig(single_job_in_room=True))))
+    command = client.execute_smart_live_command(metastudio.ExecuteSmartLiveCommandRequest(
+        room_id=room_id, job_id=started.job_id,
+        body=metastudio.ControlSmartLiveReq(command="INSERT_PLAY_SCRIPT",
+                                            params={"text_config": {"text": "hello"}})))
+    assert command.command == "INSERT_PLAY_SCRIPT" and command.result == "SUCCESS" and command.command_id
+    with pytest.raises(exceptions.ClientRequestException) as refused:
+        client.delete_smart_live_room(metastudio.DeleteSmartLiveRoomRequest(room_id=room_id))
+    assert refused.value.status_code == 400 and refused.value.error_code == "MSS.20020001"
+    client.stop_smart_live(metastudio.StopSmartLiveRequest(room_id=room_id, job_id=started.job_id))
+    deleted = client.delete_smart_live_room(metastudio.DeleteSmartLiveRoomRequest(room_id=room_id))
+    assert len(deleted.x_request_id) == 32
+    assert [call["effect"] for call in admin.calls()] == ["created", None, "updated", "started", "executed",
+                                                         "noop", "stopped", "deleted"]
