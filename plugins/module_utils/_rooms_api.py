@@ -32,10 +32,11 @@ def iter_rooms(transport, query=None):
             yield room
 
 
-def find_rooms_by_name(transport, room_name):
-    """The rooms whose name is exactly ``room_name``: the API's room_name filter is fuzzy, so it narrows
-    the listing and the exact match is made here."""
-    return [room for room in iter_rooms(transport, {"room_name": room_name}) if room.get("room_name") == room_name]
+def find_rooms_by_name(transport, room_name, query=None):
+    """The rooms whose name is exactly ``room_name`` (and that match the other filters of ``query``): the
+    API's room_name filter is fuzzy, so it narrows the listing and the exact match is made here."""
+    query = dict(query or {}, room_name=room_name)
+    return [room for room in iter_rooms(transport, query) if room.get("room_name") == room_name]
 
 
 def resolve_room_id(transport, room_id=None, room_name=None):
@@ -48,3 +49,23 @@ def resolve_room_id(transport, room_id=None, room_name=None):
         raise InvalidInputError("room_name %r names %d rooms (%s): give room_id instead" % (
             room_name, len(rooms), ", ".join(str(room.get("room_id")) for room in rooms)))
     return rooms[0].get("room_id") if rooms else None
+
+
+def show_room(transport, room_id):
+    """ShowSmartLiveRoom: the whole room, its secrets included (redact before returning it)."""
+    return transport.call("ShowSmartLiveRoom", room_id=room_id)
+
+
+def create_room(transport, body):
+    """CreateSmartLiveRoom: answers the new room_id only. Never sent twice (see find_created_room)."""
+    return transport.call("CreateSmartLiveRoom", body=body)
+
+
+def update_room(transport, room_id, body):
+    """UpdateSmartLiveRoom: a PUT of the whole room body (room_name included); answers the room."""
+    return transport.call("UpdateSmartLiveRoom", body=body, room_id=room_id)
+
+
+def delete_room(transport, room_id):
+    """DeleteSmartLiveRoom: no body in the answer."""
+    return transport.call("DeleteSmartLiveRoom", room_id=room_id)
