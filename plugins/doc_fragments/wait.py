@@ -15,12 +15,15 @@ options:
       - Whether to wait, after a stop, until the job has reached a final state.
       - The service may accept a stop before the job has ended; without waiting, the returned job can still
         show V(PROCESSING).
+      - With O(state=started), whether to wait until the job is V(PROCESSING) (live). Without waiting the
+        job is read once, and can show V(WAITING).
     type: bool
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait for the job to end before the task fails, reporting the last state seen
-        (0 to 604800, a week). For several jobs, one wait_timeout covers them all, counted from the first stop.
+      - How many seconds to wait for the job to end (or, with O(state=started), to go live) before the task
+        fails, reporting the last state seen (0 to 604800, a week). For several jobs, one wait_timeout covers them
+        all, counted from the first stop.
     type: int
     default: 300
   wait_sleep:

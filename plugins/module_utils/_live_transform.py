@@ -23,19 +23,39 @@ def is_running(state):
     return state in RUNNING_STATES
 
 
-def redact_job(job):
-    """A copy of a job without the secrets the API returns with it, for module results.
+# Values that grant access wherever they appear: RTC user signatures let anyone join the job's RTC room,
+# stream keys let anyone push to the RTMP target, the report URL carries the event-report credentials and
+# the interaction callback URL its own auth string.
+SECRET_FIELDS = ("signature", "stream_keys", "live_event_report_url", "interaction_callback_url")
+CALLBACK_CONFIG = "live_event_callback_config"
 
-    RTC user signatures let anyone join the job's RTC room, and the live-event callback key signs
-    callbacks: neither belongs in logs or registered variables.
+
+def _masked(value):
+    if isinstance(value, list):
+        return [REDACTED if item else item for item in value]
+    return REDACTED if value else value
+
+
+def redact_secrets(document, parent=None):
+    """A copy of an API document (a job, a start answer, a room config) with every secret masked.
+
+    The live-event callback key signs callbacks; a callback URL with auth_type NONE embeds its own auth.
+    Empty values stay as they are, so a result still shows that none was set.
     """
-    job = dict(job)
-    rtc = job.get("rtc_room_info")
-    if isinstance(rtc, dict) and isinstance(rtc.get("users"), list):
-        users = [dict(user, signature=REDACTED) if isinstance(user, dict) and user.get("signature") else user
-                 for user in rtc["users"]]
-        job["rtc_room_info"] = dict(rtc, users=users)
-    callback = job.get("live_event_callback_config")
-    if isinstance(callback, dict) and callback.get("key"):
-        job["live_event_callback_config"] = dict(callback, key=REDACTED)
-    return job
+    if isinstance(document, list):
+        return [redact_secrets(item, parent) for item in document]
+    if not isinstance(document, dict):
+        return document
+    redacted = {}
+    for name, value in document.items():
+        if name in SECRET_FIELDS or (parent == CALLBACK_CONFIG and (
+                name == "key" or (name == "live_event_type_callback_url" and document.get("auth_type") == "NONE"))):
+            redacted[name] = _masked(value)
+        else:
+            redacted[name] = redact_secrets(value, name)
+    return redacted
+
+
+def redact_job(job):
+    """A copy of a job without the secrets the API returns with it, for module results."""
+    return redact_secrets(job)

@@ -17,6 +17,19 @@ from ansible_collections.metastudio.cloud.plugins.module_utils._options import O
 from ansible_collections.metastudio.cloud.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
+class _SecretAwareModule(AnsibleModule):
+    """AnsibleModule that learns, before it logs its invocation, which values inside free-form options are
+    secret (such as the stream keys inside a command's params), so that they are masked there too."""
+
+    def __init__(self, secrets_of, **kwargs):
+        self._secrets_of = secrets_of
+        super(_SecretAwareModule, self).__init__(**kwargs)
+
+    def _log_invocation(self):
+        self.no_log_values.update(value for value in self._secrets_of(self.params) if value)
+        super(_SecretAwareModule, self)._log_invocation()
+
+
 def wait_argument_spec():
     return dict(
         wait=dict(type="bool", default=True),
@@ -43,7 +56,7 @@ class MetaStudioModule(object):
         if self.wait_options:
             spec.update(wait_argument_spec())
         spec.update(self.argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+        self.ansible = _SecretAwareModule(self.secrets_in_params, argument_spec=spec, **self.module_kwargs)
         self.params = self.ansible.params
         self.options = OptionAdapter(self.params)
         self.transport = None
@@ -55,6 +68,11 @@ class MetaStudioModule(object):
     @property
     def diff_mode(self):
         return self.ansible._diff
+
+    @staticmethod
+    def secrets_in_params(params):
+        """Secret values inside options that cannot be no_log as a whole; masked in every output."""
+        return ()
 
     def pool_size(self):
         """How many connections the transport keeps; modules that work concurrently ask for more."""
