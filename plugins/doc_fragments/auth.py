@@ -76,8 +76,9 @@ notes:
     O(auth_token); or O(iam_username) and O(iam_password)). Otherwise it comes from the environment, where
     access keys (E(HUAWEICLOUD_SDK_AK)/E(HUAWEICLOUD_SDK_SK), then E(HW_ACCESS_KEY)/E(HW_SECRET_KEY)) come
     first, then E(HW_AUTH_TOKEN), then E(HW_USER_NAME)/E(HW_USER_PASSWORD)."
-  - A method's values all come from the same place (the task or the environment), except O(iam_domain_name)
-    and O(iam_endpoint), settings that may come from the environment for a method given in the task.
+  - Each value of the method chosen is the one given in the task, else that of its environment variable. A
+    security token goes with the secret key it was issued for, so it comes from where O(secret_key) came from,
+    unless the task gives one.
   - Every other option given in the task wins over its environment variables.
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(iam_password)) are never logged or returned,
     whether they are given in the task or taken from the environment.

@@ -80,5 +80,4 @@ def list_room_jobs(transport, room_id, states=None, create_since=None):
 def iter_jobs(transport, **filters):
     """Every job of a room or of the project; see iter_job_pages."""
     for jobs, dummy in iter_job_pages(transport, **filters):
-        for job in jobs:
-            yield job
+        yield from jobs

@@ -55,9 +55,8 @@ class FleetStop(object):
 
         def list_room(room_id):
             try:
-                return [(job, request_id) for page, request_id in iter_job_pages(self.transport, room_id=room_id,
-                                                                                   states=RUNNING_STATES)
-                        for job in page]
+                pages = iter_job_pages(self.transport, room_id=room_id, states=RUNNING_STATES)
+                return [(job, request_id) for page, request_id in pages for job in page]
             except MetaStudioError:
                 return []  # each job is then read on its own, which reports any error per job
 

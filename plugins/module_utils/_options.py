@@ -11,10 +11,11 @@ Each option is defined once here, with its environment variables in order of pre
 the environment with one set of rules, so every module and plugin builds the same transport:
 
 - a value given explicitly wins over the environment;
-- the authentication method is chosen from the explicit options when they name one (two there is an
-  error), else from the environment, where access keys come first, then a token, then an IAM password;
-- a method's values all come from where the method was chosen, except the IAM account name and endpoint,
-  which are settings rather than secrets and may come from the environment.
+- the authentication method is the one the explicit options name (two there is an error), else the first
+  the environment offers: access keys, then a token, then an IAM password;
+- each of the method's values is the explicit one when given, else its environment variable's; a security
+  token goes with the secret key it was issued for, so it comes from where the secret key came from,
+  unless it is given explicitly.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -59,7 +60,6 @@ AUTH_METHODS = (
     ("token", ("auth_token",), ()),
     ("IAM password", ("iam_username", "iam_password"), ()),
 )
-AUTH_OPTIONS = ("access_key", "secret_key", "security_token", "auth_token", "iam_username", "iam_password")
 SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "iam_password")
 NO_CREDENTIALS = (
     "no credentials: give access_key and secret_key (env HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), "
@@ -104,31 +104,40 @@ class OptionAdapter(object):
             value = self._from_env(name)
         return CONNECTION_OPTIONS[name][0].get("default") if value is None else value
 
-    def _auth_source(self):
-        """(values, where) of the place the authentication method is taken from."""
-        if any(self.given[name] for name in AUTH_OPTIONS):
-            return self.given, "given in the task"
-        return dict((name, self._from_env(name)) for name in AUTH_OPTIONS), "from the environment"
-
-    def auth_values(self):
-        """(method name, {option: value}) of the one authentication method to use."""
-        values, where = self._auth_source()
-        chosen = [method for method in AUTH_METHODS if any(values.get(name) for name in method[1])]
-        if not chosen:
-            if values.get("security_token"):
-                raise InvalidInputError("security_token belongs to temporary access keys: give access_key and secret_key too")
-            raise InvalidInputError(NO_CREDENTIALS)
-        if len(chosen) > 1 and where == "given in the task":
+    def _chosen_method(self):
+        """(method, where): the one method the task names, else the first the environment offers."""
+        given = [method for method in AUTH_METHODS if any(self.given[name] for name in method[1])]
+        if len(given) > 1:
             raise InvalidInputError(
                 "give exactly one authentication method in the task, not %s: %s" % (
-                    " and ".join(method[0] for method in chosen),
-                    ", ".join(name for method in chosen for name in method[1] if values.get(name))))
-        name, selectors, companions = chosen[0]
-        found = dict((option, values.get(option)) for option in selectors + companions)
+                    " and ".join(method[0] for method in given),
+                    ", ".join(name for method in given for name in method[1] if self.given[name])))
+        if given:
+            return given[0], "given in the task"
+        for method in AUTH_METHODS:
+            if any(self._from_env(name) for name in method[1]):
+                return method, "from the environment"
+        if self.get("security_token"):
+            raise InvalidInputError("security_token belongs to temporary access keys: give access_key and secret_key too")
+        raise InvalidInputError(NO_CREDENTIALS)
+
+    def auth_values(self):
+        """(method name, {option: value}) of the one authentication method to use.
+
+        Each value is the task's when given there, else that of the method's environment variable; a
+        security token comes from where the secret key came from, unless the task gives one.
+        """
+        (name, selectors, companions), where = self._chosen_method()
+        if self.given["security_token"] and "security_token" not in companions:
+            raise InvalidInputError("security_token belongs to temporary access keys, not to %s (%s)" % (name, where))
+        found = dict((option, self.get(option)) for option in selectors)
         missing = [option for option in selectors if not found[option]]
         if missing:
             raise InvalidInputError("%s go together: %s is missing (%s)" % (
                 " and ".join(selectors), ", ".join(missing), where))
+        if companions:
+            found["security_token"] = self.given["security_token"] or (
+                None if self.given["secret_key"] else self._from_env("security_token"))
         return name, found
 
     def build_auth(self):

@@ -229,12 +229,20 @@ def find_created_room(transport, room_name, priv_data):
             if (room.get("priv_data") or "") == (priv_data or "")]
 
 
-def secret_values(room):
-    """The secret strings of a room or room body, to be masked wherever they could appear."""
+def secret_values(room, with_priv_data=True):
+    """The secret strings of a room or room body, to be masked wherever they could appear.
+
+    priv_data is free text that may be as short as a word, and every occurrence of a masked value is masked,
+    even inside ids: leave it out for rooms read from the service (their priv_data is redacted where returned).
+    """
     room = room or {}
-    values = [value for key in ("stream_keys", "output_urls") for value in (room.get(key) or [])
-              if isinstance(value, str)]
-    values.append(room.get("priv_data"))
+    values = []
+    for key in ("stream_keys", "output_urls"):
+        # Also a definition not yet checked: a string where the list belongs is masked as a whole.
+        given = room.get(key)
+        values.extend(given if isinstance(given, list) else [given])
+    if with_priv_data:
+        values.append(room.get("priv_data"))
     callback = room.get("live_event_callback_config")
     if isinstance(callback, dict):
         values.append(callback.get("key"))

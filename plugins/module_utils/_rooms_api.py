@@ -28,8 +28,7 @@ def iter_room_pages(transport, query=None, page_size=ROOM_PAGE_SIZE):
 def iter_rooms(transport, query=None):
     """Every room of the project that matches the API's filters in ``query``."""
     for rooms, dummy in iter_room_pages(transport, query):
-        for room in rooms:
-            yield room
+        yield from rooms
 
 
 def find_rooms_by_name(transport, room_name, query=None):

@@ -48,6 +48,10 @@ DEFAULT_RATE_LIMIT = 200
 # Slower than one call every ten seconds is a mistake, not a pace.
 MIN_RATE_LIMIT = 0.1
 RETRYABLE_STATUSES = (429, 500, 502, 503, 504)
+# TLS failures that can only happen while the connection is set up (the CA bundle, the handshake, the
+# certificate), before the request is sent.
+HANDSHAKE_FAILURES = ("CERTIFICATE", "certificate", "X509", "PEM", "hostname", "WRONG_VERSION_NUMBER", "HANDSHAKE",
+                      "handshake", "TLSV1_ALERT", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE")
 NOT_RESENT = " (it may have been applied, so it was not sent again: %s cannot be repeated safely)"
 
 
@@ -164,11 +168,13 @@ class Transport(object):
         except requests.exceptions.RequestException as exc:
             self._record(None)
             return self._transport_failure(operation, exc, maybe_applied)
-        if response.status_code < 400:
+        if 200 <= response.status_code < 300:
             self.limiter.succeeded(operation.name)
             request_id = response.headers.get("X-Request-Id")
             self._record(request_id)
             return ApiResponse(response.status_code, _parse_success(response, operation), request_id, response.headers)
+        if response.status_code < 400:
+            return self._redirected(operation, response)
         error_code, error_msg, request_id = parse_error(response.headers, response.text)
         self._record(request_id)
         # Gateway throttling (429) never reached the service; a 5xx may have come after the work was done.
@@ -180,9 +186,19 @@ class Transport(object):
         retryable = response.status_code in RETRYABLE_STATUSES and (operation.resendable or not sent)
         return Attempt(error, retryable, retry_after_seconds(response.headers.get("Retry-After")))
 
+    def _redirected(self, operation, response):
+        """A redirect is never followed (it could carry signed requests elsewhere), nor taken for success."""
+        request_id = response.headers.get("X-Request-Id")
+        self._record(request_id)
+        error = MetaStudioError(
+            "%s was answered HTTP %s, a redirect to %s, which is not followed: set endpoint to the API's own URL" % (
+                operation.name, response.status_code, response.headers.get("Location") or "nowhere"),
+            status_code=response.status_code, request_id=request_id, operation=operation.name)
+        return Attempt(error, False)
+
     def _transport_failure(self, operation, exc, maybe_applied):
         sent = not _never_sent(exc)
-        if isinstance(exc, requests.exceptions.SSLError):
+        if isinstance(exc, requests.exceptions.SSLError) and not sent:
             msg = "%s: TLS verification of %s failed (%s); set ca_path to the CA bundle that signed its certificate" % (
                 operation.name, self.base_url, _describe_transport_error(exc))
         elif isinstance(exc, requests.exceptions.Timeout):
@@ -190,8 +206,8 @@ class Transport(object):
         else:
             msg = "%s: connection to %s failed: %s" % (operation.name, self.base_url, _describe_transport_error(exc))
         error = MetaStudioError(msg, operation=operation.name, maybe_applied=maybe_applied or sent)
-        broken_setup = isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.InvalidURL,
-                                        requests.exceptions.InvalidHeader))
+        broken_setup = isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader)) or (
+            isinstance(exc, requests.exceptions.SSLError) and not sent)
         return Attempt(error, not broken_setup and (operation.resendable or not sent))
 
     def _final_error(self, outcome):
@@ -236,10 +252,13 @@ def _parse_success(response, operation):
 
 def _never_sent(exc):
     """True when the connection never opened, so the request cannot have reached the service."""
-    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError, requests.exceptions.InvalidURL,
-                        requests.exceptions.InvalidHeader)):
-        return True
     text = repr(exc)
+    if isinstance(exc, requests.exceptions.SSLError):
+        # A certificate refused in the handshake stops the request before it is sent; a TLS error later on
+        # (a corrupted record while the answer is read) may come after the service took the request.
+        return any(marker in text for marker in HANDSHAKE_FAILURES)
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader)):
+        return True
     return isinstance(exc, requests.exceptions.ConnectionError) and (
         "NewConnectionError" in text or "Connection refused" in text or "NameResolutionError" in text)
 

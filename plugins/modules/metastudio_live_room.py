@@ -57,12 +57,15 @@ options:
         C(backup_model_asset_ids), C(live_event_callback_config), C(rtc_callback_config), C(review_config),
         C(shared_config), C(view_mode), C(co_streamer_config), C(priv_data), C(relation_live_platform_info)).
         A JSON string is accepted too.
-      - "To give a room exported from the console or read with M(metastudio.cloud.metastudio_live_room_info) as it
-        is: O(definition=\"{{ lookup('ansible.builtin.file', 'room.json') | from_json }}\"). The fields the service
-        sets (C(room_id), C(create_time), C(update_time), C(cover_url), C(thumbnail), C(room_state),
-        C(confirm_state), C(script_version), C(error_info), and the listing's C(project_id), C(model_infos) and
-        C(last_job_*)) are ignored. Any other unknown field is refused, since the service would ignore a misspelt
-        field and the room would differ on every run."
+      - To give a room exported from the console or the API as it is, read its JSON file with the
+        C(ansible.builtin.file) lookup and the C(from_json) filter into O(definition), as the examples do. The fields
+        the service sets (C(room_id),
+        C(create_time), C(update_time), C(cover_url), C(thumbnail), C(room_state), C(confirm_state),
+        C(script_version), C(error_info), and the listing's C(project_id), C(model_infos) and C(last_job_*)) are
+        ignored. Any other unknown field is refused, since the service would ignore a misspelt field and the room
+        would differ on every run.
+      - A room read with M(metastudio.cloud.metastudio_live_room_info) has its secrets masked; a mask given where a
+        secret belongs is refused, so replace those fields or leave them out.
       - Only the fields given are compared with the room, and inside a dict only the keys given, so the defaults the
         service fills in do not count as differences. The C(script_id) of C(scene_scripts) entries and the
         C(rule_index) of C(interaction_rules) entries are set by the service and never compared. Lists are compared
@@ -208,27 +211,27 @@ EXAMPLES = r'''
     room_id: "{{ room.room_id }}"
     room_name: Spring sale 2026
 
-- name: Preview deleting a room, then delete it, stopping its livestream if one runs
+- name: Preview deleting a room and stopping its livestream if one runs
   metastudio.cloud.metastudio_live_room:
     project_id: "{{ project_id }}"
     room_name: Night shift (backup)
     state: absent
     force: true
-  check_mode: "{{ item }}"
-  loop: [true, false]
+  check_mode: true
+  diff: true
 
-- name: Delete a room by id, with credentials shared by every task of the play
-  module_defaults:
-    group/metastudio.cloud.metastudio:
-      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
-      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
-      project_id: "{{ project_id }}"
-      region: cn-north-4
-  block:
-    - name: Delete the room; nothing happens when it is already gone
-      metastudio.cloud.metastudio_live_room:
-        room_id: "{{ room.room_id }}"
-        state: absent
+- name: Delete it
+  metastudio.cloud.metastudio_live_room:
+    project_id: "{{ project_id }}"
+    room_name: Night shift (backup)
+    state: absent
+    force: true
+
+- name: Delete a room by id; nothing happens when it is already gone
+  metastudio.cloud.metastudio_live_room:
+    project_id: "{{ project_id }}"
+    room_id: "{{ room.room_id }}"
+    state: absent
 '''
 
 RETURN = r'''
@@ -349,6 +352,8 @@ class LiveRoomModule(MetaStudioModule):
 
     def validate(self):
         params = self.params
+        # First, so that a definition refused below does not show its secrets in the failure.
+        self.protect(params["definition"], given=True)
         if params["room_id"] is not None:
             validate_id("room_id", params["room_id"])
         self.desired = desired_body(params["definition"], params["room_name"])
@@ -361,12 +366,12 @@ class LiveRoomModule(MetaStudioModule):
         # Written so that NaN is refused too.
         if not params["wait_sleep"] > 0:
             raise InvalidInputError("wait_sleep must be more than 0 seconds, got %r" % params["wait_sleep"])
-        self.protect(self.desired)
         self.warnings = []
 
-    def protect(self, room):
-        """Mask the secrets of ``room`` in everything the task prints or returns, invocation included."""
-        self.ansible.no_log_values.update(secret_values(room))
+    def protect(self, room, given=False):
+        """Mask the secrets of ``room`` in everything the task prints or returns, invocation included; the
+        priv_data only of a ``given`` room, as for an option marked no_log."""
+        self.ansible.no_log_values.update(secret_values(room, with_priv_data=given))
 
     def run(self):
         room_id = resolve_room_id(self.transport, self.params["room_id"], self.room_name)

@@ -12,7 +12,6 @@ ansible-runner against the emulator.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import ast
 import importlib
 import json
 import os
@@ -34,7 +33,7 @@ CREATE_PLAYBOOK = os.path.join(ROOT, "extensions", "awx", "create_credential_typ
 PROJECT_PLAYBOOK = os.path.join(ROOT, "extensions", "awx", "project", "teardown.yml")
 COLLECTION_TEARDOWN = os.path.join(ROOT, "playbooks", "teardown.yml")
 OWN_PLAYBOOK = os.path.join(HERE, "stop_all_jobs.yml")
-MODULE_UTILS = os.path.join(ROOT, "plugins", "module_utils", "metastudio.py")
+MODULE_UTILS = "ansible_collections.metastudio.cloud.plugins.module_utils."
 
 HIDDEN = "**********"
 # Variables AWX refuses in a custom credential type, besides every ANSIBLE_* name.
@@ -140,42 +139,18 @@ def awx_render_env(definition, inputs):
     return env, safe_env
 
 
-def _literal(node):
-    return ast.literal_eval(node) if isinstance(node, (ast.Constant, ast.List, ast.Tuple)) else None
+@pytest.fixture(name="module_utils")
+def module_utils_fixture(collections_path, monkeypatch):
+    """import_module(name) for the collection's module_utils, from this working tree."""
+    monkeypatch.syspath_prepend(collections_path)
+    return lambda name: importlib.import_module(MODULE_UTILS + name)
 
 
-def _fallback_names(spec_node):
-    """The env names of ``fallback=(env_fallback, [...])`` in an option spec written as dict(...) or {...}."""
-    if isinstance(spec_node, ast.Call):
-        items = [(keyword.arg, keyword.value) for keyword in spec_node.keywords]
-    elif isinstance(spec_node, ast.Dict):
-        items = [(_literal(key), value) for key, value in zip(spec_node.keys, spec_node.values)]
-    else:
-        return None
-    for key, value in items:
-        if key == "fallback" and isinstance(value, ast.Tuple) and len(value.elts) == 2:
-            if isinstance(value.elts[0], ast.Name) and value.elts[0].id == "env_fallback":
-                return list(_literal(value.elts[1]))
-    return None
-
-
-def module_env_fallbacks():
-    """{option: [environment variables, in order of preference]} as plugins/module_utils/metastudio.py declares."""
-    with open(MODULE_UTILS) as handle:
-        tree = ast.parse(handle.read())
-    fallbacks = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            pairs = [(keyword.arg, keyword.value) for keyword in node.keywords]
-        elif isinstance(node, ast.Dict):
-            pairs = [(_literal(key), value) for key, value in zip(node.keys, node.values)]
-        else:
-            continue
-        for option, spec in pairs:
-            names = _fallback_names(spec)
-            if option and names:
-                fallbacks[option] = names
-    return fallbacks
+@pytest.fixture(name="fallbacks")
+def fallbacks_fixture(module_utils):
+    """{option: [environment variables, in order of preference]} as _options.CONNECTION_OPTIONS defines them."""
+    options = module_utils("_options").CONNECTION_OPTIONS
+    return dict((name, list(variables)) for name, (dummy, variables) in options.items() if variables)
 
 
 def sample_inputs(**overrides):
@@ -211,9 +186,8 @@ def test_rule_check_catches_what_awx_refuses(mutation, expected):
     assert any(expected in problem for problem in awx_problems(definition))
 
 
-def test_injected_variables_are_the_module_fallbacks():
+def test_injected_variables_are_the_module_fallbacks(fallbacks):
     definition = load_definition()
-    fallbacks = module_env_fallbacks()
     ids = field_ids(definition)
     # Each field fills the module option of the same name...
     assert set(ids) <= set(fallbacks), "fields without a module option: %s" % sorted(set(ids) - set(fallbacks))
@@ -229,17 +203,15 @@ def test_injected_variables_are_the_module_fallbacks():
     assert rendered == dict((fallbacks[field_id][0], "value-of-" + field_id) for field_id in ids)
 
 
-def test_fallback_parser_reads_the_module_spec():
-    fallbacks = module_env_fallbacks()
-    # Guards the parser itself: it must see the options and their order of preference, not an empty map.
+def test_fallbacks_are_read_from_the_option_definition(fallbacks):
+    # Guards the reading itself: it must see the options and their order of preference, not an empty map.
     assert fallbacks["access_key"][0] == "HUAWEICLOUD_SDK_AK"
     assert len(fallbacks["access_key"]) > 1
     assert "secret_key" in fallbacks and "endpoint" in fallbacks
 
 
-def test_render_sets_every_variable_and_hides_secrets_in_the_job_environment():
+def test_render_sets_every_variable_and_hides_secrets_in_the_job_environment(fallbacks):
     definition = load_definition()
-    fallbacks = module_env_fallbacks()
     inputs = sample_inputs(security_token=TEMP_TOKEN, region="cn-north-4", endpoint="https://metastudio.example.com")
     env, safe_env = awx_render_env(definition, inputs)
     for field_id, value in inputs.items():
@@ -250,24 +222,36 @@ def test_render_sets_every_variable_and_hides_secrets_in_the_job_environment():
     assert not set(SECRETS) & set(safe_env.values())
 
 
-def test_unset_optional_inputs_are_injected_empty_and_read_as_unset(collections_path, monkeypatch):
+def test_unset_optional_inputs_are_injected_empty_and_read_as_unset(fallbacks, module_utils):
     """AWX sets every injected variable; an optional input left empty gives an empty variable. The modules
     must then behave as if it were not set at all."""
     definition = load_definition()
-    fallbacks = module_env_fallbacks()
     env, dummy = awx_render_env(definition, sample_inputs())
     assert env[fallbacks["security_token"][0]] == ""
     assert env[fallbacks["region"][0]] == ""
     assert env[fallbacks["endpoint"][0]] == ""
-    # The options as env_fallback fills them: the first of the option's variables present in the environment.
-    params = dict((option, next((env[name] for name in names if name in env), None)) for option, names in fallbacks.items())
-    monkeypatch.syspath_prepend(collections_path)
-    metastudio = importlib.import_module("ansible_collections.metastudio.cloud.plugins.module_utils.metastudio")
-    client = importlib.import_module("ansible_collections.metastudio.cloud.plugins.module_utils.client")
-    auth = metastudio.select_auth(params)
-    assert isinstance(auth, client.AkSkAuth) and not auth.security_token
-    assert client.build_endpoint(params["region"], params["endpoint"]) == "https://metastudio.%s.myhuaweicloud.com" % (
-        client.DEFAULT_REGION)
+    # The options as the modules resolve them: nothing given in the task, everything from the environment.
+    options = module_utils("_options").OptionAdapter({}, environ=env)
+    endpoint = module_utils("_endpoint")
+    auth = options.build_auth()
+    assert isinstance(auth, module_utils("_auth").AkSkAuth) and not auth.security_token
+    assert (auth.access_key, auth.secret_key) == (AK, SK)
+    assert options.project_id() == PROJECT
+    assert endpoint.build_endpoint(options.get("region"), options.get("endpoint")) == (
+        "https://metastudio.%s.myhuaweicloud.com" % endpoint.DEFAULT_REGION)
+
+
+def test_credentials_given_in_the_task_win_over_the_injected_ones(module_utils):
+    """A job template's credential sets the environment; a task (or module_defaults) that names an
+    authentication method of its own uses it, and takes nothing from the credential's method."""
+    env, dummy = awx_render_env(load_definition(), sample_inputs(security_token=TEMP_TOKEN))
+    options = module_utils("_options").OptionAdapter(dict(auth_token="task-token"), environ=env)
+    auth = options.build_auth()
+    assert isinstance(auth, module_utils("_auth").TokenAuth) and auth.token == "task-token"
+    keys = module_utils("_options").OptionAdapter(dict(access_key=TEMP_AK, secret_key=TEMP_SK), environ=env).build_auth()
+    assert (keys.access_key, keys.secret_key, keys.security_token) == (TEMP_AK, TEMP_SK, None)
+    # The project still comes from the credential.
+    assert options.project_id() == PROJECT
 
 
 # -- job templates run with ansible-runner ------------------------------------------------------------------------

@@ -499,18 +499,22 @@ def test_rooms_by_id_or_name(shared_lab, collections, name, data):
         chosen.update(["job-named-1", "job-named-2"])
     if "room-other" in entries or "the other room" in entries:
         chosen.add("job-other-1")
-    listing = "/v1/%s/smart-live-jobs" % PROJECT_ID
-    allowed = set([listing])
+    matched = set(["room-named-1", name]) if "job-named-1" in chosen else set()
+    if "job-other-1" in chosen:
+        matched.update(["room-other", "the other room"])
+    unmatched = [entry for entry in dict.fromkeys(entries) if entry not in matched]
+    # The rooms are listed only to tell an idle room from a room that does not exist.
+    allowed = set(["/v1/%s/smart-live-jobs" % PROJECT_ID] + (["/v1/%s/smart-live-rooms" % PROJECT_ID] if unmatched else []))
     for job_id in chosen:
         room_id = "room-other" if job_id == "job-other-1" else "room-named-1"
         allowed.update([job_path(PROJECT_ID, room_id, job_id), job_path(PROJECT_ID, room_id, job_id) + "/stop"])
     assert set(call["path"] for call in lab.calls()) <= allowed
     assert sorted(run.result["stopped"]) == sorted(chosen)
     assert sorted(call["job_id"] for call in lab.stop_effects()) == sorted(chosen)
-    matched = set(["room-named-1", name]) if "job-named-1" in chosen else set()
-    if "job-other-1" in chosen:
-        matched.update(["room-other", "the other room"])
-    assert run.result["idle_rooms"] == [entry for entry in dict.fromkeys(entries) if entry not in matched]
+    existing = set([name, "room-named-1", "room-other", "the other room"])
+    assert run.result["idle_rooms"] == [entry for entry in unmatched if entry in existing]
+    assert run.result["unknown_rooms"] == [entry for entry in unmatched if entry not in existing]
+    assert run.result["failed"] is bool(run.result["unknown_rooms"])
 
 
 def test_region_through_ansible_playbook_stays_on_this_machine(lab, workdir, collections):

@@ -359,24 +359,27 @@ def test_waiting_job_the_service_refuses_to_stop(lab, workdir, collections):
 
 
 @pytest.mark.parametrize("wait", [True, False])
-def test_limit_temp_room_cleaned_up_after_the_stop(lab, workdir, collections, wait):
-    """Documented limit: a TEMP room's job that vanishes once ended cannot be confirmed when waiting."""
+def test_temp_room_cleaned_up_after_the_stop(lab, workdir, collections, wait):
+    """A TEMP room's job that vanishes once our stop ended it is reported stopped, never failed; a rerun
+    finds it missing, which fails only while fail_on_missing is true."""
     lab.prepare(behaviour=dict(temp_room_cleanup=True))
     lab.emulator.seed({"rooms": [dict(project_id=PROJECT_ID, room_id="room-temp", room_name="temp", room_type="TEMP")],
                        "jobs": [job_spec(JOB, room_id="room-temp")]})
-    run = run_playbook(workdir, collections, [stop_task("stop", room_id="room-temp", job_id=JOB, wait=wait)],
-                       defaults=lab_defaults(lab))
-    result = run.result("stop")
+    tasks = [stop_task("stop", room_id="room-temp", job_id=JOB, wait=wait),
+             stop_task("rerun", room_id="room-temp", job_id=JOB, wait=wait),
+             stop_task("accepted", room_id="room-temp", job_id=JOB, wait=wait, fail_on_missing=False)]
+    run = run_playbook(workdir, collections, tasks, defaults=lab_defaults(lab))
     assert_no_traceback(run.stdout, run.stderr)
+    result = run.result("stop")
     assert_clean_result(result)
     assert result["changed"] is True and len(lab.stop_effects(JOB)) == 1
     assert lab.job(JOB)["state"] == "SUCCEED"
-    if wait:
-        assert result["failed"] is True
-        assert "stop was sent, but the job could not be read afterwards" in result["msg"]
-        assert (result["status_code"], result["error_code"]) == (400, "MSS.00000003")
-    else:
-        assert result["failed"] is False
+    assert result["failed"] is False and result["outcome"] == "stopped"
+    rerun, accepted = run.result("rerun"), run.result("accepted")
+    assert rerun["failed"] is True and rerun["changed"] is False and rerun["outcome"] == "missing"
+    assert (rerun["status_code"], rerun["error_code"]) == (400, "MSS.00000003")
+    assert accepted["failed"] is False and accepted["changed"] is False and accepted["outcome"] == "missing"
+    assert len(lab.stop_effects(JOB)) == 1
 
 
 LOST = [

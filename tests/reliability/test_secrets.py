@@ -160,7 +160,9 @@ def test_no_secret_anywhere(lab, workdir, collections, auth, source, debug):
     if source == "task":
         with open(os.path.join(workdir, "playbook.yml")) as stream:
             assert leaks(stream.read(), [value for value in options.values() if value in secrets])
-    assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in texts["stdout"]
+        # Secrets from the environment never become module parameters, so only task-given ones show masked;
+        # the module's own masking of environment secrets is checked by the unit tests of the modules.
+        assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in texts["stdout"]
     assert bool(re.search(r"^ *\d+ [\d.]+: ", texts["stdout"], re.MULTILINE)) is debug
     assert PROJECT_ID in texts["call_log"] and len(lab.calls()) > 5
     # With debug on, the only secret given as a task argument is the wrong token, printed by ansible-core itself.

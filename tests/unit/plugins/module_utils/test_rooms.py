@@ -227,6 +227,9 @@ class TestRedaction(object):
         assert sorted(rooms.secret_values(self.SECRET_ROOM)) == sorted(
             ['sk-1', 'rtmp://push/app?key=sk-1', 'private', 'cb-key', 'https://hook/?token=t1'])
         assert rooms.secret_values(shown_room(stream_keys=[MASK])) == []
+        assert 'private' not in rooms.secret_values(self.SECRET_ROOM, with_priv_data=False)
+        # A definition of the wrong shape, before it is refused: whole strings, never their characters.
+        assert rooms.secret_values({'stream_keys': 'sk-1', 'output_urls': [1], 'live_event_callback_config': 'x'}) == ['sk-1']
 
     def test_diff_shows_the_fields_redacted(self):
         diff = rooms.room_diff(shown_room(stream_keys=['old'], room_description='a'),
