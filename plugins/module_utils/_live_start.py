@@ -156,7 +156,12 @@ class LiveStart(object):
         self.warnings = []
 
     def run(self):
-        running, listing = list_room_jobs(self.transport, self.room_id, states=RUNNING_STATES)
+        try:
+            running, listing = list_room_jobs(self.transport, self.room_id, states=RUNNING_STATES)
+        except MetaStudioError as error:
+            if error.not_found:
+                raise error.derive(msg="room %s was not found: %s" % (self.room_id, error.msg))
+            raise
         result = dict(room_id=self.room_id, changed=False, outcome="unchanged", job_id=None, job={}, state=None,
                       previous_state=None, request_id=listing.request_id)
         if running:

@@ -24,9 +24,9 @@ def is_running(state):
 
 
 # Values that grant access wherever they appear: RTC user signatures let anyone join the job's RTC room,
-# stream keys let anyone push to the RTMP target, the report URL carries the event-report credentials and
-# the interaction callback URL its own auth string.
-SECRET_FIELDS = ("signature", "stream_keys", "live_event_report_url", "interaction_callback_url")
+# stream keys let anyone push to the RTMP target (and some platforms put the key into the output URL), the
+# report URL carries the event-report credentials and the interaction callback URL its own auth string.
+SECRET_FIELDS = ("signature", "stream_keys", "output_urls", "live_event_report_url", "interaction_callback_url")
 CALLBACK_CONFIG = "live_event_callback_config"
 
 

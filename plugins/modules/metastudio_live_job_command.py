@@ -195,7 +195,8 @@ result:
   description:
     - The command's C(result). The API gives it as a string; when that string holds JSON (as for the V(GET_*)
       commands) it is returned parsed, else as the string.
-    - Stream keys, the callback key and the other secrets the API may put in it are replaced by C(********).
+    - Stream keys, output URLs, the callback key and the other secrets the API may put in it are replaced by
+      C(********).
     - Null in check mode.
   returned: always
   type: raw

@@ -35,10 +35,20 @@ options:
     type: str
   room_name:
     description:
-      - Only jobs of rooms whose name contains this text. The service matches it loosely (a fuzzy match),
-        so compare C(room_name) in the result when an exact name is needed.
-      - Only without O(room_id).
+      - A filter of the project's listing, not a room's identity. Only jobs of rooms whose name contains this
+        text are returned, as the service matches it loosely (a fuzzy match), so jobs of several rooms can
+        come back. O(room_name_match=exact) keeps only the rooms named exactly so.
+      - Only without O(room_id). To name one room exactly, for example to start or stop its jobs, use
+        O(metastudio.cloud.metastudio_live_job#module:room_name) of M(metastudio.cloud.metastudio_live_job).
     type: str
+  room_name_match:
+    description:
+      - How O(room_name) is matched. V(contains) is the service's loose match. V(exact) then keeps only the
+        jobs whose C(room_name) equals O(room_name), of every room with that name (room names need not be unique).
+    type: str
+    choices: [contains, exact]
+    default: contains
+    version_added: 1.1.0
   state:
     description:
       - Only jobs in one of these states, for example V([WAITING, PROCESSING]) for the jobs that still run.
@@ -124,6 +134,13 @@ EXAMPLES = r'''
       metastudio.cloud.metastudio_live_job_info:
         room_name: spring
       register: spring
+
+- name: Jobs of the rooms named exactly "Spring sale", not "Spring sale 2"
+  metastudio.cloud.metastudio_live_job_info:
+    project_id: "{{ project_id }}"
+    room_name: Spring sale
+    room_name_match: exact
+  register: exact
 
 - name: Read one job
   metastudio.cloud.metastudio_live_job_info:
@@ -248,6 +265,7 @@ class LiveJobInfoModule(MetaStudioModule):
         room_id=dict(type="str"),
         job_id=dict(type="str"),
         room_name=dict(type="str"),
+        room_name_match=dict(type="str", default="contains", choices=["contains", "exact"]),
         state=dict(type="list", elements="str"),
         create_since=dict(type="str"),
         create_until=dict(type="str"),
@@ -271,6 +289,8 @@ class LiveJobInfoModule(MetaStudioModule):
                 validate_id(name, params[name])
         if params["room_name"] is not None and not params["room_name"].strip():
             raise InvalidInputError("room_name must not be empty")
+        if params["room_name_match"] == "exact" and params["room_name"] is None:
+            raise InvalidInputError("room_name_match=exact needs room_name")
         self.states = None
         if params["state"] is not None:
             states = [state.strip().upper() for state in params["state"]]
@@ -293,11 +313,16 @@ class LiveJobInfoModule(MetaStudioModule):
             if params["room_id"] is not None and not job.get("room_id"):
                 job["room_id"] = params["room_id"]
             key = (job.get("room_id"), job.get("job_id"))
-            if job.get("job_id") and key in seen:
+            if (job.get("job_id") and key in seen) or not self.name_matches(job):
                 continue
             seen.add(key)
             jobs.append(redact_job(job))
         return dict(changed=False, jobs=jobs)
+
+    def name_matches(self, job):
+        """Whether the job passes room_name_match=exact (the API's filter only narrows loosely)."""
+        params = self.params
+        return params["room_name_match"] != "exact" or params["room_name"] is None or job.get("room_name") == params["room_name"]
 
     def one_job(self, room_id, job_id):
         try:

@@ -22,10 +22,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402  pylint: disable=wrong-import-position
 
 CATEGORIES = (
-    ("faults", ("test_faults.py", "test_bulk_faults.py")),
-    ("concurrency", ("test_concurrency.py",)),
-    ("bad input", ("test_bad_input.py",)),
-    ("secrets", ("test_secrets.py",)),
+    ("faults", ("test_faults.py", "test_bulk_faults.py", "test_start_faults.py")),
+    ("concurrency", ("test_concurrency.py", "test_start_concurrency.py")),
+    ("bad input", ("test_bad_input.py", "test_start_bad_input.py")),
+    ("secrets", ("test_secrets.py", "test_start_secrets.py")),
     ("tls", ("test_tls.py",)),
 )
 

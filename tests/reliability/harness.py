@@ -377,6 +377,25 @@ def start_playbook(workdir, collections, tasks, defaults=None, play_vars=None, v
     return PlaybookProcess(workdir, collections, verbosity=verbosity, debug=debug, env=env)
 
 
+def run_together(workdir, collections, tasks_of_run, runs, defaults=None, timeout=400):
+    """Start ``runs`` playbooks, the tasks of run N being ``tasks_of_run(N)``, that first say they are ready and
+    then wait for one go signal, so that their tasks overlap; return their PlaybookRuns in order."""
+    go = os.path.join(workdir, "go")
+    processes = []
+    for number in range(runs):
+        tasks = [{"name": "ready", "ansible.builtin.file": dict(path=os.path.join(workdir, "ready-%02d" % number), state="touch")},
+                 {"name": "wait for go", "timeout": 300, "ansible.builtin.command": dict(
+                     argv=["/bin/sh", "-c", 'while [ ! -e "$1" ]; do sleep 0.05; done', "wait-for-go", go])}]
+        processes.append(start_playbook(os.path.join(workdir, "run-%02d" % number), collections,
+                                        tasks + list(tasks_of_run(number)), defaults=defaults))
+    deadline = time.monotonic() + 300
+    while len([name for name in os.listdir(workdir) if name.startswith("ready-")]) < runs and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with open(go, "w") as stream:
+        stream.write("go\n")
+    return [process.wait(timeout=timeout) for process in processes]
+
+
 def run_playbook(workdir, collections, tasks, defaults=None, play_vars=None, verbosity=0, debug=False, env=None,
                  timeout=300):
     return start_playbook(workdir, collections, tasks, defaults, play_vars, verbosity, debug, env).wait(timeout)

@@ -9,11 +9,9 @@ it stopped (with that POST's request id) and the nineteen others report it uncha
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import os
 import random
-import time
 
-from harness import assert_clean_result, assert_no_traceback, job_spec, lab_defaults, start_playbook, stop_task
+from harness import assert_clean_result, assert_no_traceback, job_spec, lab_defaults, run_together, stop_task
 
 RUNS = 20
 
@@ -26,24 +24,13 @@ def test_twenty_runs_stop_the_same_jobs(lab, workdir, collections):
              for index in range(7, 10)]
     lab.prepare(jobs=jobs)
     targets = [dict(room_id=job["room_id"], job_id=job["job_id"]) for job in jobs]
-    go = os.path.join(workdir, "go")
-    processes = []
-    for number in range(RUNS):
+
+    def tasks_of_run(number):
         order = list(targets)
         random.Random(number).shuffle(order)
-        # Every run first says it is ready, then waits for the same go signal, so that the stops overlap.
-        tasks = [{"name": "ready", "ansible.builtin.file": dict(path=os.path.join(workdir, "ready-%02d" % number), state="touch")},
-                 {"name": "wait for go", "timeout": 300, "ansible.builtin.command": dict(
-                     argv=["/bin/sh", "-c", 'while [ ! -e "$1" ]; do sleep 0.05; done', "wait-for-go", go])},
-                 stop_task("stop", ignore_errors=False, jobs=order, concurrency=4)]
-        processes.append(start_playbook(os.path.join(workdir, "run-%02d" % number), collections, tasks,
-                                        defaults=lab_defaults(lab, retries=5, timeout=20)))
-    deadline = time.monotonic() + 300
-    while len([name for name in os.listdir(workdir) if name.startswith("ready-")]) < RUNS and time.monotonic() < deadline:
-        time.sleep(0.1)
-    with open(go, "w") as stream:
-        stream.write("go\n")
-    runs = [process.wait(timeout=400) for process in processes]
+        return [stop_task("stop", ignore_errors=False, jobs=order, concurrency=4)]
+
+    runs = run_together(workdir, collections, tasks_of_run, RUNS, defaults=lab_defaults(lab, retries=5, timeout=20))
     print("%d concurrent runs took %.1f s (slowest), %d calls" % (RUNS, max(run.seconds for run in runs), len(lab.calls())))
 
     reported = dict((job["job_id"], []) for job in jobs)

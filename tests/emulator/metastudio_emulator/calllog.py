@@ -9,7 +9,9 @@ import re
 import threading
 
 _SECRET_HEADERS = frozenset(("x-auth-token", "x-security-token", "x-subject-token", "cookie", "proxy-authorization"))
-_SECRET_WORDS = ("password", "secret", "token", "passwd")
+_SECRET_WORDS = ("password", "secret", "token", "passwd", "signature")
+# Query parameters whose names look like a key but are not secrets.
+_PLAIN_QUERY = frozenset(("sort_key",))
 _SIGNATURE = re.compile(r"(Signature=)[^,\s]*", re.IGNORECASE)
 REDACTED = "***"
 
@@ -27,15 +29,20 @@ def redact_header(name, value):
             return _SIGNATURE.sub(r"\g<1>" + REDACTED, value)
         scheme = value.split(" ", 1)[0] if " " in value else ""
         return (scheme + " " + REDACTED).strip()
-    if lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_WORDS):
+    if lowered in _SECRET_HEADERS or _named_secret(lowered):
         return REDACTED
     return value
 
 
+def _named_secret(lowered):
+    """Whether a header or parameter name says it carries a secret: a password, token, signature or key."""
+    return (any(word in lowered for word in _SECRET_WORDS) or lowered == "sk"
+            or lowered.rstrip("s").endswith("key"))
+
+
 def redact_query_value(name, value):
     lowered = name.lower()
-    if (any(word in lowered for word in _SECRET_WORDS) or lowered in ("key", "keys", "sk")
-            or any(word in lowered for word in ("auth_key", "stream_key", "signature", "callback_key"))):
+    if lowered not in _PLAIN_QUERY and _named_secret(lowered):
         return REDACTED
     return value
 

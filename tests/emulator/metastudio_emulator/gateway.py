@@ -97,15 +97,13 @@ def rate_limit(emulator, project_id, route):
     """(calls per second, burst) for this API in this project; (None, None) when it is not throttled.
 
     A project's own `rate_limits` (seed) win over the `rate_limits` behaviour, which wins over
-    `rate_limit_per_second` (one rate for every API, with `rate_limit_burst`)."""
+    `rate_limit_per_second` (one rate for every API, with `rate_limit_burst`); an API that a dict of limits
+    does not name (nor "*") falls through to the next."""
     project = emulator.store.projects.get(project_id) if project_id else None
-    limits = project.rate_limits if project is not None and project.rate_limits is not None else None
-    if limits is None:
-        limits = emulator.behaviour["rate_limits"]
-    if limits == "reference":
-        return routes.REFERENCE_RATES[route.operation], None
-    if isinstance(limits, dict):
-        for key in (route.operation, "*"):
+    for limits in (project.rate_limits if project is not None else None, emulator.behaviour["rate_limits"]):
+        if limits == "reference":
+            return routes.REFERENCE_RATES[route.operation], None
+        for key in (route.operation, "*") if isinstance(limits, dict) else ():
             if key in limits:
                 return limits[key], None
     return emulator.behaviour["rate_limit_per_second"], emulator.behaviour["rate_limit_burst"]

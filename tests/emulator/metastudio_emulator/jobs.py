@@ -108,9 +108,10 @@ def start_smart_live(emulator, request, params):
         _check_room_free(emulator, room, single_job)
         job = emulator.store.add_job(room, None, now, request.app_user())
         _schedule_start(emulator, job, now, exit_hours)
+        # The start body wins for this job; the room fills what it leaves out (lifecycle question 5).
         for key in ("live_event_callback_config", "rtc_callback_config", "co_streamer_config"):
-            if isinstance(body.get(key), dict):
-                setattr(job, key, copy.deepcopy(body[key]))
+            value = body.get(key) if isinstance(body.get(key), dict) else room.spec.get(key)
+            setattr(job, key, copy.deepcopy(value))
         job.config = room.render_full()
         job.config.update(copy.deepcopy(dict((key, value) for key, value in body.items() if key in job.config)))
         shown = job.render(now)

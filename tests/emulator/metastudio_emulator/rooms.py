@@ -81,7 +81,6 @@ def delete_smart_live_room(emulator, request, params):
                 job.finish(now, behaviour["stop_final_state"])
         emulator.store.delete_room(room)
     request.log["effect"] = "deleted"
-    return None
 
 
 def _room_filter(query):

@@ -173,7 +173,7 @@ class _Seeding:
             raise SeedError("jobs[%d].state must be one of %s, or another upper-case name" % (index, ", ".join(ALL_JOB_STATES)))
         created = _opt_time(item, "create_time", where, index)
         job = self.store.add_job(room, job_id, created if created is not None else now,
-                           _opt_text(item, "app_user_id", where, index))
+                                 _opt_text(item, "app_user_id", where, index))
         start_time = _opt_time(item, "start_time", where, index)
         end_time = _opt_time(item, "end_time", where, index)
         job.place_in_state(state, now, start_time, end_time,
@@ -220,7 +220,7 @@ class _Seeding:
         rooms = []
         for index in range(room_count):
             room = self.store.add_room(project_id, None, "%s%0*d" % (prefix, width, index + 1), "NORMAL",
-                                 now - 86400 * 7 + index)
+                                       now - 86400 * 7 + index)
             rooms.append(room)
             result["rooms"].append(_room_summary(room))
         for index in range(job_count):

@@ -83,11 +83,6 @@ class Store:
         room.updated = max(room.updated, job.created)
         return job
 
-    def delete_job(self, job):
-        self.jobs.pop(job.job_id, None)
-        if job in job.room.jobs:
-            job.room.jobs.remove(job)
-
     def delete_room(self, room):
         """Forget a room. Its jobs stay on record (and any still running runs on) but can no longer be reached
         through the room."""

@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import datetime
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -42,6 +43,14 @@ def test_start_answer(api, admin, idle_room):
     assert all(user["signature"] for user in started["rtc_room_info"]["users"])
     assert admin.job(started["job_id"])["state"] == "PROCESSING"
     assert api.show(job=started["job_id"]).json()["room_id"] == idle_room
+
+
+def test_start_takes_what_the_body_leaves_out_from_the_room(api, idle_room):
+    callback = {"live_event_type_callback_url": "https://hooks.example.com/r", "key": "room-key"}
+    assert api.update_room({"room_name": "with callback", "live_event_callback_config": callback}).status_code == 200
+    assert api.start().json()["live_event_callback_config"] == callback
+    job_id = api.start(body={"live_event_callback_config": {"key": "own"}}).json()["job_id"]
+    assert api.show(job=job_id).json()["live_event_callback_config"] == {"key": "own"}
 
 
 @pytest.mark.parametrize("change,field", [
@@ -213,3 +222,12 @@ def test_every_project_is_separate(emu, admin, api):
     assert_error(other.start(room=ROOM), 400, "MSS.00000003")
     assert api.list_jobs().json()["count"] == 1 and other.list_jobs().json()["count"] == 2
     assert PROJECT not in json.dumps(other.list_jobs().json())
+
+
+def test_concurrent_single_job_starts_make_one_job(api, admin, idle_room):
+    single = json.dumps({"job_run_config": {"single_job_in_room": True}})
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = sorted(pool.map(lambda index: api.__class__(api.base_url).start(body=single).status_code,
+                                   range(20)))
+    assert statuses == [202] + [400] * 19
+    assert api.list_room_jobs(query=[("state", "WAITING,PROCESSING")]).json()["count"] == 1

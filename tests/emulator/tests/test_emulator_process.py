@@ -71,6 +71,28 @@ def test_launcher_runs_and_stops_on_sigterm(tmp_path):
         assert not pid_file.exists()
 
 
+def test_launcher_seeds_rooms_and_lifecycle_behaviours(tmp_path):
+    address_file = tmp_path / "address.json"
+    seed_file = tmp_path / "seed.json"
+    seed_file.write_text(json.dumps({
+        "projects": [{"project_id": PROJECT, "rate_limits": "reference"}],
+        "credentials": [{"access_key": "LAUNCHAK", "secret_key": "LAUNCHSK"}],
+        "rooms": [{"project_id": PROJECT, "room_id": ROOM, "room_name": "seeded", "output_urls": ["rtmp://a"],
+                   "stream_keys": ["seeded-key"]}]}))
+    command = [sys.executable, LAUNCHER, "--address-file", str(address_file), "--seed", str(seed_file), "--quiet",
+               "--behaviour", "room_secrets=masked", "create_room_status=201",
+               'rate_limits={"CreateSmartLiveRoom": 1}']
+    with launched(command, tmp_path) as process:
+        url = process.stdout.readline().strip()
+        wait_for_file(str(address_file), process)
+        client = ApiClient(url, "LAUNCHAK", "LAUNCHSK")
+        assert client.show_room().json()["stream_keys"] == ["******"]
+        # The project's own limits win: "reference" allows 5 creates a second.
+        assert [client.create_room({"room_name": "x"}).status_code for count in range(5)] == [201] * 5
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+
+
 def test_launcher_rejects_bad_behaviour(tmp_path):
     result = subprocess.run([sys.executable, LAUNCHER, "--behaviour", "stop_final_state=DONE"], cwd=str(tmp_path),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=30,

@@ -119,5 +119,5 @@ def test_room_lifecycle_and_command(client, admin):
     client.stop_smart_live(metastudio.StopSmartLiveRequest(room_id=room_id, job_id=started.job_id))
     deleted = client.delete_smart_live_room(metastudio.DeleteSmartLiveRoomRequest(room_id=room_id))
     assert len(deleted.x_request_id) == 32
-    assert [call["effect"] for call in admin.calls()] == ["created", None, "updated", "started", "executed",
-                                                         "noop", "stopped", "deleted"]
+    effects = ["created", None, "updated", "started", "executed", "noop", "stopped", "deleted"]
+    assert [call["effect"] for call in admin.calls()] == effects
