@@ -211,6 +211,15 @@ EXAMPLES = r'''
     room_id: "{{ room.room_id }}"
     room_name: Spring sale 2026
 
+- name: Rotate the stream key; with update_secrets=always also when the service returns keys masked
+  metastudio.cloud.metastudio_live_room:
+    project_id: "{{ project_id }}"
+    room_id: "{{ room.room_id }}"
+    definition:
+      output_urls: ["{{ rtmp_url }}"]
+      stream_keys: ["{{ new_stream_key }}"]
+    update_secrets: always
+
 - name: Preview deleting a room and stopping its livestream if one runs
   metastudio.cloud.metastudio_live_room:
     project_id: "{{ project_id }}"
@@ -220,12 +229,14 @@ EXAMPLES = r'''
   check_mode: true
   diff: true
 
-- name: Delete it
+- name: Delete it, waiting up to ten minutes for its livestream to end
   metastudio.cloud.metastudio_live_room:
     project_id: "{{ project_id }}"
     room_name: Night shift (backup)
     state: absent
     force: true
+    wait_timeout: 600
+    wait_sleep: 5
 
 - name: Delete a room by id; nothing happens when it is already gone
   metastudio.cloud.metastudio_live_room:
