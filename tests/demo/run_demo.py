@@ -45,7 +45,8 @@ def main():
         HUAWEICLOUD_SDK_PROJECT_ID=seed["projects"][0]["project_id"],
     )
     print("MetaStudio emulator at %s with %d jobs in %d rooms" % (url, len(seed["jobs"]), len(seed["rooms"])))
-    playbook = os.path.join(ROOT, "tests", "demo", "demo.yml")
+    # demo.yml, between the environment coming up and coming down.
+    playbook = os.path.join(ROOT, "tests", "demo", "environment.yml")
     ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
     extra_vars = json.dumps({"demo_job_count": len(seed["jobs"])})
     sys.exit(subprocess.call([ansible_playbook, playbook, "--extra-vars", extra_vars], env=env))
