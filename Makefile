@@ -7,15 +7,18 @@ SHELL := /bin/bash
 BUILD := $(CURDIR)/.build
 # Checks write nothing into the user's home. HOME is an empty folder of the build, and each tool that keeps files
 # there is pointed elsewhere in the build: ansible (ANSIBLE_HOME), ansible-lint and the other caches
-# (XDG_CACHE_HOME), pip (PIP_CACHE_DIR); ansible-test and the Huawei Cloud SDK read nothing but HOME, and the
-# reliability suite clears every ANSIBLE_* variable, so those stages get a HOME of their own in the build
-# (OWN_HOME); antsibull-docs logs where its configuration says. home-check proves HOME stays empty.
+# (XDG_CACHE_HOME), pip (PIP_CACHE_DIR), rustup and cargo (RUSTUP_HOME, CARGO_HOME: pip runs `rustc --version` for
+# its user agent, and rustup writes a settings file on its first call). ansible-test and the Huawei Cloud SDK read
+# nothing but HOME, and the reliability suite clears every ANSIBLE_* variable, so those stages get a HOME of their
+# own in the build (OWN_HOME); antsibull-docs logs where its configuration says. home-check proves HOME stays empty.
 CHECK_HOME := $(BUILD)/home
 $(shell mkdir -p $(CHECK_HOME))
 export HOME := $(CHECK_HOME)
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export XDG_CACHE_HOME := $(BUILD)/cache
 export PIP_CACHE_DIR := $(BUILD)/pip-cache
+export RUSTUP_HOME := $(BUILD)/rustup
+export CARGO_HOME := $(BUILD)/cargo
 OWN_HOME = env HOME=$(BUILD)/stage-homes/$@
 PYTHON ?= $(shell command -v python3.11 || command -v python3) ## Python that creates .venv
 VENV := .venv
