@@ -33,8 +33,9 @@ WITH_EMULATOR := PYTHON=$(BIN)/python tests/utils/with-emulator.sh
 ANSIBLE_CORE_VERSIONS ?= 2.19.14 2.20.10 2.21.5 ## ansible-core versions that sanity, units and integration run on
 # The Python of .venv, whose tools (ansible-lint, ansible-rulebook, the emulator...) run beside the checks.
 TEST_PYTHON := 3.11
-# ansible-test's controller Python for one ansible-core version: 3.11 for 2.19; 2.20 dropped it, so 3.12 from there.
-controller_python = $(if $(filter 2.19.%,$(1)),3.11,3.12)
+# ansible-test's controller Python for one ansible-core version, the oldest it runs on among the module Pythons:
+# 3.11 for 2.19, 3.12 for 2.20 and 2.21, 3.13 from 2.22 (its pre-releases need it).
+controller_python = $(if $(filter 2.19.%,$(1)),3.11,$(if $(filter 2.20.% 2.21.%,$(1)),3.12,3.13))
 CONTROLLER_PYTHONS = $(sort $(foreach version,$(ANSIBLE_CORE_VERSIONS),$(call controller_python,$(version))))
 # Every Python that tests/config.yml claims for modules: sanity runs on the controller Python of each
 # ansible-core, and its compile and import tests on the others.
