@@ -208,7 +208,7 @@ extends_documentation_fragment:
   - metastudio.cloud.connection
   - metastudio.cloud.wait
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - metastudio.cloud.attributes
 attributes:
   check_mode:
     support: full
@@ -216,12 +216,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the job state before and after; with O(state=started), the room's running job and its state.
-  action_group:
-    support: full
-    membership:
-      - metastudio.cloud.metastudio
-  platform:
-    platforms: all
 notes:
   - A start, a lost answer included, never leaves two jobs running in the room by this task alone. With
     O(job_run_config.single_job_in_room=true) (the default) the service refuses any second running job, so

@@ -77,19 +77,13 @@ extends_documentation_fragment:
   - metastudio.cloud.auth
   - metastudio.cloud.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - metastudio.cloud.attributes
 attributes:
   check_mode:
     support: full
     details: Reads the job and reports whether the command would be sent; nothing is sent.
   diff_mode:
     support: none
-  action_group:
-    support: full
-    membership:
-      - metastudio.cloud.metastudio
-  platform:
-    platforms: all
 notes:
   - The V(GET_*) commands only read, but are sent with the same call as the others and reported as a change like
     them; set C(changed_when=false) on such tasks.

@@ -121,7 +121,7 @@ extends_documentation_fragment:
   - metastudio.cloud.auth
   - metastudio.cloud.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - metastudio.cloud.attributes
 attributes:
   check_mode:
     support: full
@@ -129,12 +129,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the fields that change, before and after, with the secrets masked.
-  action_group:
-    support: full
-    membership:
-      - metastudio.cloud.metastudio
-  platform:
-    platforms: all
 notes:
   - No API of MetaStudio takes an idempotency token, and room names are not unique. Two tasks that create the same
     room at the same moment can make two rooms; later runs then fail naming both ids, and one must be deleted by

@@ -81,19 +81,13 @@ extends_documentation_fragment:
   - metastudio.cloud.auth
   - metastudio.cloud.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - metastudio.cloud.attributes
 attributes:
   check_mode:
     support: full
     details: read-only
   diff_mode:
     support: none
-  action_group:
-    support: full
-    membership:
-      - metastudio.cloud.metastudio
-  platform:
-    platforms: all
 notes:
   - A room id that names no room is reported by the service as an invalid parameter (HTTP 400, C(MSS.00000003));
     the task then fails with that error. To test whether a room exists, use O(room_name) with O(exact=true), which
